@@ -1,0 +1,2 @@
+/** @descent/cli. */
+export {};

@@ -1,0 +1,2 @@
+/** @descent/datasets. */
+export {};

@@ -1,0 +1,2 @@
+/** @descent/hessian. */
+export {};

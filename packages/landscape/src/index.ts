@@ -1,0 +1,2 @@
+/** @descent/landscape. */
+export {};

@@ -1,0 +1,2 @@
+/** @descent/models. */
+export {};

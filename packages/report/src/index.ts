@@ -1,0 +1,2 @@
+/** @descent/report. */
+export {};

@@ -1,0 +1,2 @@
+/** @descent/spectrum. */
+export {};

@@ -1,0 +1,38 @@
+/**
+ * @descent/tensor — the one TensorFlow.js instance of Descent and the contracts every package shares.
+ */
+import * as tf from './tf';
+export { tf };
+export { useBackend, ready, backendReport, type BackendChoice, type BackendReport, type BackendAttempt } from './backend';
+export { installFastMatMul } from './fast-matmul';
+export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
+export { Rng, type RngState } from './random';
+export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';
+export { type StateTree, type NamedStateTensor, stateTensors, stateBytes, disposeReplaced, flattenState, unflattenState, mergeState } from './state';
+export {
+  type GradientTransform,
+  type UpdateExtras,
+  type UpdateResult,
+  type TransformSpec,
+  type Hyperparams,
+  type PerParamState,
+  type PerParamContext,
+  chain,
+  perParameter,
+  getHyperparam,
+  setHyperparam,
+  step,
+} from './transform';
+export { checkGradients, guardGradients, type GradientCheck, type NonFinitePolicy } from './gradients';
+export { TransformOptimizer, toTfOptimizer, registerTransformFactory, registerTransformOptimizer, type TfOptimizerOptions } from './tf-optimizer';
+export {
+  type Initializer,
+  type InitContext,
+  computeFans,
+  initContext,
+  calculateGain,
+  toLayersInitializer,
+  initializeModel,
+  type LayersInitializerOptions,
+  type InitializeModelOptions,
+} from './initializer';

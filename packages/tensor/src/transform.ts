@@ -1,0 +1,164 @@
+import * as tf from './tf';
+import type { ParamMap } from './params';
+import { disposeReplaced, type StateTree } from './state';
+
+/** Side information an update may use, e.g. a Hessian-diagonal estimate for Sophia. */
+export interface UpdateExtras {
+  hessianDiag?: ParamMap;
+  /** The loss of the current batch, for transforms that adapt to it. */
+  loss?: number;
+  [key: string]: unknown;
+}
+
+export interface UpdateResult<S> {
+  /** Tensors to add to the parameters (owned by the caller). */
+  updates: ParamMap;
+  /** The new state. Tensors of the old state that are not in the new one may be disposed by the caller. */
+  state: S;
+}
+
+/**
+ * An optax-style gradient transformation: pure, composable, its state a plain tree.
+ * `update` never disposes its inputs; the caller owns `updates` and decides when the old
+ * state goes (see `disposeReplaced`).
+ */
+export interface GradientTransform<S extends StateTree = StateTree> {
+  init(params: ParamMap): S;
+  update(grads: ParamMap, state: S, params?: ParamMap, extras?: UpdateExtras): UpdateResult<S>;
+  /** Where the transform came from, when a registry made it: lets `fromConfig` rebuild it. */
+  spec?: TransformSpec;
+}
+
+export interface TransformSpec {
+  id: string;
+  config: Record<string, unknown>;
+}
+
+/** Runs transforms one after the other; the state is the array of their states. */
+export function chain(...transforms: GradientTransform<any>[]): GradientTransform<StateTree[]> {
+  return {
+    init: (params) => transforms.map((t) => t.init(params)),
+    update(grads, state, params, extras) {
+      let current = grads;
+      const next: StateTree[] = [];
+      transforms.forEach((t, i) => {
+        const r = t.update(current, state[i], params, extras);
+        if (current !== grads) disposeMapExcept(current, r.updates);
+        current = r.updates;
+        next.push(r.state);
+      });
+      // The identity chain must still hand the caller tensors it owns.
+      if (current === grads) current = Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, v.clone()]));
+      return { updates: current, state: next };
+    },
+  };
+}
+
+function disposeMapExcept(map: ParamMap, keep: ParamMap) {
+  const kept = new Set(Object.values(keep).map((t) => t.id));
+  for (const t of Object.values(map)) if (!kept.has(t.id)) t.dispose();
+}
+
+/** Numbers a transform reads at every step and that may be changed mid-run (learning rate, betas, ...). */
+export type Hyperparams = Record<string, number>;
+
+/** State of a per-parameter transform: live hyperparameters plus one slot per parameter name. */
+export interface PerParamState<S extends StateTree> {
+  [key: string]: StateTree;
+  hyper: Hyperparams;
+  slots: Record<string, S>;
+}
+
+export interface PerParamContext {
+  name: string;
+  hyper: Hyperparams;
+  extras?: UpdateExtras;
+  /** The `extras.hessianDiag` (or other ParamMap extra) entry for this parameter, if present. */
+  param?: tf.Tensor;
+}
+
+/**
+ * Builds a transform that treats each parameter on its own, like torch.optim: parameters
+ * without a gradient in a step are skipped (their slot is kept as is), new parameters get a
+ * fresh slot, and hyperparameters live in the state so they can be read and changed mid-run.
+ * `update` runs inside `tf.tidy`; return the update and the new slot.
+ */
+export function perParameter<S extends StateTree>(def: {
+  hyper: Hyperparams;
+  init(param: tf.Tensor, name: string, hyper: Hyperparams): S;
+  update(grad: tf.Tensor, slot: S, ctx: PerParamContext): { update: tf.Tensor; slot: S };
+  spec?: TransformSpec;
+}): GradientTransform<PerParamState<S>> {
+  return {
+    spec: def.spec,
+    init(params) {
+      const slots: Record<string, S> = {};
+      for (const name of Object.keys(params)) slots[name] = tf.tidy(() => def.init(params[name], name, def.hyper) as any) as S;
+      return { hyper: { ...def.hyper }, slots };
+    },
+    update(grads, state, params, extras) {
+      const updates: ParamMap = {};
+      const slots: Record<string, S> = { ...state.slots };
+      for (const name of Object.keys(grads)) {
+        const g = grads[name];
+        if (g == null) continue;
+        const p = params?.[name];
+        const slot = state.slots[name] ?? (p ? (tf.tidy(() => def.init(p, name, state.hyper) as any) as S) : undefined);
+        if (slot === undefined) throw new Error(`perParameter: no state for "${name}" and no parameter to initialise it from`);
+        const r = tf.tidy(() => def.update(g, slot, { name, hyper: state.hyper, extras, param: p }) as any) as { update: tf.Tensor; slot: S };
+        // Updates are owned by the caller: never hand back the gradient itself.
+        updates[name] = r.update === g ? g.clone() : r.update;
+        slots[name] = r.slot;
+      }
+      return { updates, state: { hyper: state.hyper, slots } };
+    },
+  };
+}
+
+/** Reads a hyperparameter from anywhere in a state tree (first match, depth first). */
+export function getHyperparam(state: StateTree, key: string): number | undefined {
+  let found: number | undefined;
+  walkHyper(state, (h) => {
+    if (found === undefined && typeof h[key] === 'number') found = h[key];
+  });
+  return found;
+}
+
+/** Sets a hyperparameter wherever a transform of the tree declares it; returns how many were set. */
+export function setHyperparam(state: StateTree, key: string, value: number): number {
+  let n = 0;
+  walkHyper(state, (h) => {
+    if (key in h) {
+      h[key] = value;
+      n++;
+    }
+  });
+  return n;
+}
+
+function walkHyper(node: StateTree, fn: (h: Hyperparams) => void) {
+  if (node instanceof tf.Tensor || node == null || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach((n) => walkHyper(n, fn));
+  const hyper = (node as Record<string, StateTree>).hyper;
+  if (hyper && typeof hyper === 'object' && !Array.isArray(hyper) && !(hyper instanceof tf.Tensor)) fn(hyper as Hyperparams);
+  for (const [k, v] of Object.entries(node)) if (k !== 'hyper' && k !== 'slots') walkHyper(v, fn);
+}
+
+/**
+ * One full step on a ParamMap: runs the transform, adds the updates, disposes the replaced
+ * state. Returns the new parameters (new tensors) and state. For variables use `toTfOptimizer`.
+ */
+export function step<S extends StateTree>(
+  transform: GradientTransform<S>,
+  params: ParamMap,
+  grads: ParamMap,
+  state: S,
+  extras?: UpdateExtras,
+): { params: ParamMap; state: S } {
+  const { updates, state: next } = transform.update(grads, state, params, extras);
+  const out: ParamMap = {};
+  for (const name of Object.keys(params)) out[name] = updates[name] ? tf.add(params[name], updates[name]) : params[name].clone();
+  for (const u of Object.values(updates)) u.dispose();
+  disposeReplaced(state, next);
+  return { params: out, state: next };
+}

@@ -1,0 +1,2 @@
+/** @descent/topology. */
+export {};

@@ -1,0 +1,2 @@
+/** @descent/wavelet. */
+export {};

@@ -7,7 +7,7 @@ export function packageBuild(entry: Options['entry'] = ['src/index.ts'], extra: 
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
-    sourcemap: true,
+    sourcemap: false,
     target: 'node20',
     platform: 'node',
     splitting: false,

@@ -37,7 +37,16 @@ async function tryNode(pkg: string): Promise<BackendAttempt> {
 
 async function trySimple(name: 'wasm' | 'cpu'): Promise<BackendAttempt> {
   try {
-    const ok = await tf.setBackend(name);
+    // The cpu backend greets Node users with a banner suggesting tfjs-node; the report says it better.
+    const warn = console.warn;
+    let ok: boolean;
+    try {
+      console.warn = () => {};
+      ok = await tf.setBackend(name);
+      if (ok) tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
+    } finally {
+      console.warn = warn;
+    }
     return { name, ok, reason: ok ? (name === 'wasm' ? 'WebAssembly with SIMD, bundled in @tensorflow/tfjs-backend-wasm' : 'pure JavaScript fallback') : 'did not initialise' };
   } catch (e) {
     return { name, ok: false, reason: `failed: ${(e as Error).message}` };

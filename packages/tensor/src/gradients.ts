@@ -17,25 +17,28 @@ export interface GradientCheck {
  * with Σ(g·0), which is NaN exactly when some entry is NaN or Inf (a sum of squares would also
  * flag huge but finite gradients through overflow).
  */
-export function checkGradients(grads: ParamMap): GradientCheck {
+export function checkGradients(grads: ParamMap, alsoRead: tf.Tensor[] = []): GradientCheck & { also: number[] } {
   const names = Object.keys(grads).filter((n) => grads[n] != null);
-  if (names.length === 0) return { norm: 0, nonFinite: [] };
+  // Scalars the caller needs this step (loss, accuracy) ride along in the same read.
   const values = tf.tidy(() => {
     const rows = names.map((n) => {
       const g = grads[n];
       return tf.stack([tf.sum(tf.square(g)), tf.sum(tf.mul(g, 0))]);
     });
-    return tf.stack(rows);
+    const parts = rows.length ? [tf.stack(rows).reshape([-1])] : [];
+    for (const t of alsoRead) parts.push(t.reshape([-1]).cast('float32'));
+    return parts.length ? tf.concat(parts) : tf.zeros([0]);
   });
   const data = values.dataSync();
   values.dispose();
+  const also = Array.from(data.subarray(2 * names.length));
   let sq = 0;
   const nonFinite: string[] = [];
   names.forEach((n, i) => {
     sq += data[2 * i];
     if (Number.isNaN(data[2 * i + 1])) nonFinite.push(n);
   });
-  return { norm: Math.sqrt(sq), nonFinite };
+  return { norm: Math.sqrt(sq), nonFinite, also };
 }
 
 /**

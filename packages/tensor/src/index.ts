@@ -8,7 +8,7 @@ export { installFastMatMul } from './fast-matmul';
 export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
 export { Rng, type RngState } from './random';
 export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';
-export { type StateTree, type NamedStateTensor, stateTensors, stateBytes, disposeReplaced, flattenState, unflattenState, mergeState } from './state';
+export { type StateTree, type NamedStateTensor, stateTensors, stateBytes, disposeReplaced, flattenState, unflattenState, mergeState, renameStateKeys, escapeStateKey } from './state';
 export {
   type GradientTransform,
   type UpdateExtras,

@@ -18,7 +18,8 @@ function isTensor(x: unknown): x is tf.Tensor {
 
 // Path segments: object keys escaped JSON-pointer style (variable names contain '/'); array
 // indices written "#i"; a leaf that was a number carries the suffix "$n".
-const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1').replace(/^#/, '~2').replace(/\$/g, '~3');
+/** How a key appears as a path segment in `flattenState` names. */
+export const escapeStateKey = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1').replace(/^#/, '~2').replace(/\$/g, '~3');
 const unesc = (k: string) => k.replace(/~3/g, '$').replace(/~2/g, '#').replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** Every tensor of the tree (for disposing, counting bytes). */
@@ -54,11 +55,18 @@ export function flattenState(tree: StateTree, prefix = ''): NamedStateTensor[] {
     } else if (node && typeof node === 'object') {
       // Empty containers are recorded too, so that a slot like {} survives a round trip.
       if (Object.keys(node).length === 0) out.push({ name: `${path}$o`, tensor: tf.scalar(0) });
-      for (const k of Object.keys(node)) walk(node[k], `${path}/${esc(k)}`);
+      for (const k of Object.keys(node)) walk(node[k], `${path}/${escapeStateKey(k)}`);
     }
   };
   walk(tree, prefix);
   return out;
+}
+
+/** Renames parameter keys inside flattened state names (e.g. after a model was rebuilt with other auto-generated names). */
+export function renameStateKeys(entries: NamedStateTensor[], renames: Record<string, string>): NamedStateTensor[] {
+  const bySegment = new Map(Object.entries(renames).map(([from, to]) => [escapeStateKey(from), escapeStateKey(to)]));
+  if (bySegment.size === 0) return entries;
+  return entries.map((e) => ({ ...e, name: e.name.split('/').map((seg) => bySegment.get(seg) ?? seg).join('/') }));
 }
 
 /** Rebuilds a tree from `flattenState` output. Numbers are read back synchronously. Tensors are cloned. */

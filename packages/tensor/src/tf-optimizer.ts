@@ -5,6 +5,12 @@ import { getHyperparam, setHyperparam, type GradientTransform, type TransformSpe
 import { guardGradients, type NonFinitePolicy } from './gradients';
 import { DescentError } from './errors';
 
+/** tfjs' { name, tensor } pair (not exported by tfjs-core's index). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
 export interface TfOptimizerOptions {
   /** NaN/Inf gradients: 'error' (default) throws, 'skip' leaves the variables untouched, 'ignore' does not check. */
   nonFinite?: NonFinitePolicy;
@@ -46,7 +52,7 @@ export class TransformOptimizer extends tf.Optimizer {
     return TransformOptimizer.className;
   }
 
-  applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const list = Array.isArray(variableGradients)
       ? variableGradients
       : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
@@ -66,7 +72,7 @@ export class TransformOptimizer extends tf.Optimizer {
       this.skippedSteps++;
       return;
     }
-    this.ensureState(vars);
+    this.prepare(vars);
     const extras = this.nextExtras;
     this.nextExtras = undefined;
     const { updates, state } = this.transform.update(grads, this.state as any, vars, extras);
@@ -79,7 +85,8 @@ export class TransformOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  private ensureState(vars: ParamMap) {
+  /** Creates the state for these variables now (it is otherwise made at the first step), so hyperparameters can be set before training. */
+  prepare(vars: ParamMap): void {
     const fresh = Object.keys(vars).filter((n) => !this.seen.has(n));
     if (fresh.length === 0) return;
     for (const n of fresh) this.seen.add(n);
@@ -114,11 +121,11 @@ export class TransformOptimizer extends tf.Optimizer {
     return setHyperparam(this.state, key, value);
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
+  override async getWeights(): Promise<NamedTensor[]> {
     return [await this.saveIterations(), ...flattenState(this.state ?? {}, 'state')];
   }
 
-  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     const tree = unflattenState(rest, 'state');
     if (this.state !== undefined) for (const t of stateTensors(this.state)) t.dispose();
@@ -133,7 +140,7 @@ export class TransformOptimizer extends tf.Optimizer {
     super.dispose();
   }
 
-  getConfig(): tf.serialization.ConfigDict {
+  override getConfig(): tf.serialization.ConfigDict {
     return { spec: (this.transform.spec ?? null) as unknown as tf.serialization.ConfigDict, nonFinite: this.nonFinite };
   }
 

@@ -1,0 +1,12 @@
+import { Matrix, SVD, EigenvalueDecomposition } from 'ml-matrix';
+const n = +process.argv[2];
+let seed = 1; const r = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647 - 0.5; };
+const A = Matrix.zeros(n, n); for (let i=0;i<n;i++) for (let j=0;j<n;j++) A.set(i,j,r());
+let t=performance.now();
+const s = new SVD(A, {computeLeftSingularVectors:false, computeRightSingularVectors:false, autoTranspose:true}).diagonal;
+console.log('svd values-only', n, (performance.now()-t).toFixed(0),'ms', s[0]);
+t=performance.now();
+const G = A.transpose().mmul(A);
+const tg = performance.now()-t;
+const e = new EigenvalueDecomposition(G, {assumeSymmetric:true}).realEigenvalues;
+console.log('gram mmul', tg.toFixed(0), 'evd total', (performance.now()-t).toFixed(0),'ms', Math.sqrt(Math.max(...e)));

@@ -158,7 +158,7 @@ export function loadCifar10(options: CifarOptions = {}): Promise<ImageDataset> {
  * test.bin, in `dir`, `dir`/cifar-100-binary, or $DESCENT_DATA/cifar-100-binary. Class names are
  * read from fine_label_names.txt / coarse_label_names.txt when they sit beside the .bin files.
  */
-export function loadCifar100(options: Cifar100Options = {}): Promise<ImageDataset> {
+export async function loadCifar100(options: Cifar100Options = {}): Promise<ImageDataset> {
   const which = options.labels ?? 'fine';
   if (which !== 'fine' && which !== 'coarse') throw new InvalidParameterError('labels', which, "'fine' or 'coarse'");
   return loadCifar(CIFAR100, options, which === 'coarse' ? 0 : 1, (dir) => readLines(join(dir, `${which}_label_names.txt`)));

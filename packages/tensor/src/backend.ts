@@ -28,7 +28,7 @@ async function tryNode(pkg: string): Promise<BackendAttempt> {
     await import(pkg);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    const missing = /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(msg);
+    const missing = /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|Could not resolve|Failed to load url/.test(msg);
     return { name: pkg, ok: false, reason: missing ? 'not installed (optional peer dependency)' : `failed to load: ${msg.split('\n')[0]}` };
   }
   const ok = await tf.setBackend('tensorflow');

@@ -36,3 +36,13 @@ export {
   type LayersInitializerOptions,
   type InitializeModelOptions,
 } from './initializer';
+export { clipByGlobalNorm, clipByValue, addDecayedWeights, scaleByLearningRate, maskTransform, parameterGroups, decayMask, type ParamMask } from './transforms';
+export {
+  type Schedule,
+  constantSchedule,
+  stepSchedule,
+  exponentialSchedule,
+  cosineSchedule,
+  warmupCosineSchedule,
+  oneCycleSchedule,
+} from './schedules';

@@ -81,7 +81,7 @@ export class TransformOptimizer extends tf.Optimizer {
     });
     for (const u of Object.values(updates)) u.dispose();
     disposeReplaced(this.state, state);
-    this.state = state;
+    this.state = keepAll(state);
     this.incrementIterations();
   }
 
@@ -91,13 +91,13 @@ export class TransformOptimizer extends tf.Optimizer {
     if (fresh.length === 0) return;
     for (const n of fresh) this.seen.add(n);
     if (this.state === undefined) {
-      this.state = this.transform.init(vars);
+      this.state = keepAll(this.transform.init(vars));
       return;
     }
     const added = this.transform.init(Object.fromEntries(fresh.map((n) => [n, vars[n]])));
     const merged = mergeState(this.state, added);
     disposeReplaced(added, merged);
-    this.state = merged;
+    this.state = keepAll(merged);
   }
 
   /** The transform's live state (read-only use; it is replaced at every step). */
@@ -129,7 +129,7 @@ export class TransformOptimizer extends tf.Optimizer {
     const rest = await this.extractIterations(weightValues);
     const tree = unflattenState(rest, 'state');
     if (this.state !== undefined) for (const t of stateTensors(this.state)) t.dispose();
-    this.state = tree;
+    this.state = keepAll(tree);
     this.seen = new Set(stateNames(tree));
   }
 
@@ -154,6 +154,16 @@ export class TransformOptimizer extends tf.Optimizer {
     if (!factory) throw new DescentError('UNKNOWN_TRANSFORM', `fromConfig: no factory registered for "${spec.id}" (register its plugin first)`);
     return new (cls as unknown as typeof TransformOptimizer)(factory(spec.config), { nonFinite: config.nonFinite as NonFinitePolicy }) as unknown as T;
   }
+}
+
+/**
+ * model.fit calls applyGradients inside a tf.tidy scope, which would dispose the new state on
+ * exit; tfjs' own optimizers hold state in variables for this reason. Kept tensors are ours to
+ * dispose (disposeReplaced at the next step, or dispose()).
+ */
+function keepAll<T extends StateTree>(tree: T): T {
+  for (const t of stateTensors(tree)) tf.keep(t);
+  return tree;
 }
 
 /** Parameter names present in a state tree's per-parameter slots. */

@@ -1,0 +1,238 @@
+import { argsortValues } from './argsort';
+import type { PairList } from './union-find';
+
+/** How grid values become a filtration of the cubical complex (the two constructions GUDHI offers). */
+export type Filtration = 'top-cells' | 'vertices';
+
+/**
+ * The full cubical complex of a grid in Khalimsky coordinates: cell (z, y, x) of a (2s±1)-sized grid
+ * per axis, its dimension being the number of odd coordinates. Always stored with 3 axes; axes the
+ * input does not have are of length 1 (coordinate 0, contributing no dimension).
+ *
+ * 'top-cells' (GUDHI `top_dimensional_cells`): the input sits on the top cells (odd coordinates),
+ * every other cell takes the minimum over the top cells containing it.
+ * 'vertices' (lower star, GUDHI >= 3.8 `vertices`): the input sits on the vertices (even
+ * coordinates), every other cell takes the maximum over its vertices.
+ */
+export interface Khalimsky {
+  readonly filtration: Filtration;
+  /** Input shape padded in front with 1s to 3 axes. */
+  readonly shape: [number, number, number];
+  /** Which of the 3 axes belong to the input. */
+  readonly present: [boolean, boolean, boolean];
+  /** Khalimsky sizes per axis (z, y, x). */
+  readonly sizes: [number, number, number];
+  readonly strides: [number, number, number];
+  readonly values: Float64Array;
+}
+
+export function khalimsky(shape: readonly number[], data: ArrayLike<number>, filtration: Filtration): Khalimsky {
+  const missing = 3 - shape.length;
+  const s3 = [1, 1, 1].map((one, i) => (i < missing ? one : shape[i - missing])) as [number, number, number];
+  const present = [0, 1, 2].map((i) => i >= missing) as [boolean, boolean, boolean];
+  const top = filtration === 'top-cells';
+  const sizes = s3.map((s, i) => (present[i] ? (top ? 2 * s + 1 : 2 * s - 1) : 1)) as [number, number, number];
+  const strides: [number, number, number] = [sizes[1] * sizes[2], sizes[2], 1];
+  const values = new Float64Array(sizes[0] * sizes[1] * sizes[2]).fill(top ? Infinity : -Infinity);
+  const at = (i: number, axis: number): number => (present[axis] ? (top ? 2 * i + 1 : 2 * i) : 0);
+  let k = 0;
+  for (let a = 0; a < s3[0]; a++) {
+    for (let b = 0; b < s3[1]; b++) {
+      for (let c = 0; c < s3[2]; c++) values[at(a, 0) * strides[0] + at(b, 1) * strides[1] + at(c, 2)] = data[k++];
+    }
+  }
+  // The min (max) over a box of top cells (vertices) is separable: one 3-point pass per axis.
+  for (let axis = 0; axis < 3; axis++) {
+    if (!present[axis] || sizes[axis] === 1) continue;
+    const n = sizes[axis];
+    const st = strides[axis];
+    for (let base = 0; base < values.length; base++) {
+      if (Math.floor(base / st) % n !== 0) continue; // visit each line once, from its first cell
+      for (let c = top ? 0 : 1; c < n; c += 2) {
+        const p = base + c * st;
+        const prev = c > 0 ? values[p - st] : top ? Infinity : -Infinity;
+        const next = c < n - 1 ? values[p + st] : top ? Infinity : -Infinity;
+        values[p] = top ? Math.min(prev, next) : Math.max(prev, next);
+      }
+    }
+  }
+  return { filtration, shape: s3, present, sizes, strides, values };
+}
+
+function coords(kh: Khalimsky, cell: number): [number, number, number] {
+  const [, gy, gx] = kh.sizes;
+  const x = cell % gx;
+  const r = (cell - x) / gx;
+  const y = r % gy;
+  return [(r - y) / gy, y, x];
+}
+
+/** Dimension of each cell (number of odd Khalimsky coordinates). */
+export function cellDimensions(kh: Khalimsky): Uint8Array {
+  const [gz, gy, gx] = kh.sizes;
+  const dims = new Uint8Array(kh.values.length);
+  let k = 0;
+  for (let z = 0; z < gz; z++) for (let y = 0; y < gy; y++) for (let x = 0; x < gx; x++) dims[k++] = (z & 1) + (y & 1) + (x & 1);
+  return dims;
+}
+
+/**
+ * The input cell whose value a complex cell carries: for 'top-cells' a top cell containing it with the
+ * same value, for 'vertices' one of its vertices with the same value. Returned as a row-major index.
+ */
+export function sourceIndex(kh: Khalimsky, cell: number): number {
+  const c = coords(kh, cell);
+  const top = kh.filtration === 'top-cells';
+  const v = kh.values[cell];
+  const choices = c.map((ci, axis) => {
+    if (!kh.present[axis]) return [ci];
+    const isSource = top ? (ci & 1) === 1 : (ci & 1) === 0;
+    if (isSource) return [ci];
+    return [ci - 1, ci + 1].filter((x) => x >= 0 && x < kh.sizes[axis]);
+  });
+  for (const z of choices[0]) {
+    for (const y of choices[1]) {
+      for (const x of choices[2]) {
+        if (kh.values[z * kh.strides[0] + y * kh.strides[1] + x] !== v) continue;
+        const i = [z, y, x].map((ci, axis) => (kh.present[axis] ? (top ? (ci - 1) / 2 : ci / 2) : 0));
+        return (i[0] * kh.shape[1] + i[1]) * kh.shape[2] + i[2];
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * H1 by persistent cohomology with clearing (the scheme of Ripser and CubicalRipser).
+ *
+ * 1. Edges sorted by (value, index) run through a union-find on vertices; the edges that merge two
+ *    components are paired in H0 and their coboundary columns would reduce to zero, so they are
+ *    skipped ("clearing").
+ * 2. The remaining edges, latest first, get their coboundary column (the 2-4 squares containing the
+ *    edge); the pivot is the earliest square. Most columns are paired at once (emergent pairs); on a
+ *    pivot clash, the column owning that pivot is added (mod 2) until the pivot is free or the column
+ *    vanishes (an essential class).
+ *
+ * The order on cells is (value, dimension, index), which refines the filtration and puts faces first.
+ * Pairs are pushed with Khalimsky cell indices; zero-length pairs are not pushed.
+ */
+export function cohomologyH1(kh: Khalimsky, out: PairList): void {
+  const { values, sizes, strides } = kh;
+  const total = values.length;
+  const [gz, gy, gx] = sizes;
+  const edgeList: number[] = [];
+  for (let z = 0, k = 0; z < gz; z++) {
+    for (let y = 0; y < gy; y++) {
+      for (let x = 0; x < gx; x++, k++) if ((z & 1) + (y & 1) + (x & 1) === 1) edgeList.push(k);
+    }
+  }
+  const order = argsortValues(values, Int32Array.from(edgeList));
+  const axisOf = (cell: number): number => {
+    const [z, y] = coords(kh, cell);
+    return z & 1 ? 0 : y & 1 ? 1 : 2;
+  };
+
+  // 1. H0 on the complex itself, only to learn which edges are negative.
+  const parent = new Int32Array(total);
+  for (let i = 0; i < total; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const g = parent[parent[x]];
+      parent[x] = g;
+      x = g;
+    }
+    return x;
+  };
+  const negative = new Uint8Array(total);
+  for (let k = 0; k < order.length; k++) {
+    const e = order[k];
+    const st = strides[axisOf(e)];
+    const a = find(e - st);
+    const b = find(e + st);
+    if (a === b) continue;
+    const aElder = values[a] < values[b] || (values[a] === values[b] && a < b);
+    if (aElder) parent[b] = a;
+    else parent[a] = b;
+    negative[e] = 1;
+  }
+
+  // 2. Coboundary reduction.
+  const before = (a: number, b: number): boolean => values[a] < values[b] || (values[a] === values[b] && a < b);
+  const cmp = (a: number, b: number): number => (a === b ? 0 : before(a, b) ? -1 : 1);
+  const scratch: number[] = [];
+  const coboundary = (e: number): number[] => {
+    scratch.length = 0;
+    const c = coords(kh, e);
+    for (let axis = 0; axis < 3; axis++) {
+      if ((c[axis] & 1) === 1) continue;
+      const st = strides[axis];
+      if (c[axis] > 0) scratch.push(e - st);
+      if (c[axis] < sizes[axis] - 1) scratch.push(e + st);
+    }
+    return scratch;
+  };
+  const pivotOwner = new Int32Array(total).fill(-1);
+  const reduced = new Map<number, number[]>();
+  const symdiff = (a: readonly number[], b: readonly number[]): number[] => {
+    const r: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) {
+        i++;
+        j++;
+      } else if (before(a[i], b[j])) r.push(a[i++]);
+      else r.push(b[j++]);
+    }
+    while (i < a.length) r.push(a[i++]);
+    while (j < b.length) r.push(b[j++]);
+    return r;
+  };
+  const emit = (e: number, tau: number): void => {
+    if (tau < 0) out.push(1, values[e], Infinity, e, -1);
+    else if (values[e] < values[tau]) out.push(1, values[e], values[tau], e, tau);
+  };
+  for (let k = order.length - 1; k >= 0; k--) {
+    const e = order[k];
+    if (negative[e] === 1) continue;
+    const cob = coboundary(e);
+    if (cob.length === 0) {
+      emit(e, -1);
+      continue;
+    }
+    let tau = cob[0];
+    for (let i = 1; i < cob.length; i++) if (before(cob[i], tau)) tau = cob[i];
+    if (pivotOwner[tau] === -1) {
+      pivotOwner[tau] = e; // emergent pair: the unreduced column is the reduced one
+      emit(e, tau);
+      continue;
+    }
+    let col = cob.slice().sort(cmp);
+    while (col.length > 0) {
+      const owner = pivotOwner[col[0]];
+      if (owner === -1) break;
+      const other = reduced.get(owner) ?? coboundary(owner).slice().sort(cmp);
+      col = symdiff(col, other);
+    }
+    if (col.length === 0) {
+      emit(e, -1);
+    } else {
+      pivotOwner[col[0]] = e;
+      reduced.set(e, col);
+      emit(e, col[0]);
+    }
+  }
+}
+
+/**
+ * Number of cells of each dimension per filtration level: `counts[d][level]`. `levels` gives, for
+ * each input cell (row-major), the rank of its value among the distinct values. Because that rank is
+ * monotone in the value, the min/max construction can run on ranks directly.
+ */
+export function cellCountsByLevel(shape: readonly number[], levels: Int32Array, levelCount: number, filtration: Filtration): Int32Array[] {
+  const kh = khalimsky(shape, levels, filtration);
+  const dims = cellDimensions(kh);
+  const counts = [0, 1, 2, 3].map(() => new Int32Array(levelCount));
+  for (let i = 0; i < kh.values.length; i++) counts[dims[i]][kh.values[i]]++;
+  return counts;
+}

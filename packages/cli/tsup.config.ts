@@ -1,2 +1,3 @@
 import { packageBuild } from '../../tsup.base';
-export default packageBuild();
+
+export default packageBuild(['src/index.ts', 'src/bin.ts']);

@@ -23,7 +23,7 @@ try {
   const { dir, files } = scaffold({ kind, name, id: flags.id, description: flags.description, force: Boolean(flags.force) });
   console.log(`created ${dir}:`);
   for (const f of files) console.log(`  ${f}`);
-  console.log('\nnext: npm install (links the new workspace), then npm test -- --project ' + JSON.parse(JSON.stringify(`@descent/${dir.split('/').pop()}`)));
+  console.log(`\nnext: npm install (links the new workspace), then npx vitest run --project @descent/${dir.split('/').pop()}`);
 } catch (e) {
   console.error(`error: ${e.message}`);
   process.exit(1);

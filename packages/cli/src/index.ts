@@ -1,2 +1,4 @@
-/** @descent/cli. */
-export {};
+/** @descent/cli — the `descent` command, also callable in-process. */
+export { main } from './main';
+export { EXIT, UsageError } from './errors';
+export { loadRegistry } from './builtins';

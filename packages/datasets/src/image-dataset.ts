@@ -208,14 +208,8 @@ export class ImageDataset {
       const x = new Float32Array(n * pixels);
       for (let b = 0; b < n; b++) {
         const from = indices[b] * pixels;
-        let image = images.subarray(from, from + pixels);
-        if (augmenter) image = augmenter.apply(image);
-        const to = b * pixels;
-        if (c === 1) {
-          for (let i = 0; i < pixels; i++) x[to + i] = table[image[i]];
-        } else {
-          for (let i = 0; i < pixels; i += c) for (let k = 0; k < c; k++) x[to + i + k] = table[k * 256 + image[i + k]];
-        }
+        if (augmenter) writeNormalized(x, b * pixels, augmenter.apply(images.subarray(from, from + pixels)), 0, pixels, c, table);
+        else writeNormalized(x, b * pixels, images, from, pixels, c, table);
       }
       let y: tf.Tensor1D | tf.Tensor2D;
       if (oneHot) {
@@ -228,6 +222,22 @@ export class ImageDataset {
       const xt = flatten ? tf.tensor2d(x, [n, pixels], 'float32') : tf.tensor4d(x, [n, h, w, c], 'float32');
       return { x: xt, y, size: n, indices, dispose: () => tf.dispose([xt, y]) };
     };
+  }
+}
+
+/** x[to..] = table lookups of src[from..from+count], channel-interleaved. Kept monomorphic and unrolled: it is the hot loop. */
+function writeNormalized(x: Float32Array, to: number, src: Uint8Array, from: number, count: number, channels: number, table: Float32Array): void {
+  const end = from + count;
+  if (channels === 1) {
+    for (let i = from; i < end; i++) x[to++] = table[src[i]];
+  } else if (channels === 3) {
+    for (let i = from; i < end; i += 3, to += 3) {
+      x[to] = table[src[i]];
+      x[to + 1] = table[256 + src[i + 1]];
+      x[to + 2] = table[512 + src[i + 2]];
+    }
+  } else {
+    for (let i = from; i < end; i += channels) for (let k = 0; k < channels; k++) x[to++] = table[k * 256 + src[i + k]];
   }
 }
 

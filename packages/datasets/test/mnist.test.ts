@@ -29,7 +29,7 @@ async function failure(p: Promise<unknown>): Promise<DatasetError> {
   return e as DatasetError;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: NodeJS.ArrayBufferView) => createHash('sha256').update(bytes).digest('hex');
 
 describe('loading IDX pairs', () => {
   it('loads raw and gzipped files from the dir option, as N×28×28×1 bytes', async () => {

@@ -1,2 +1,15 @@
-/** @descent/init-kaiming: the kaiming-normal initializer and its registry plugin. */
-export { kaimingNormal, kaimingNormalInitializer, type KaimingNormalConfig } from './kaiming-normal';
+/** @descent/init-kaiming: Kaiming (He) normal and uniform initializers and their registry plugins. */
+export {
+  kaimingNormal,
+  kaimingUniform,
+  kaimingNormalPlugin,
+  kaimingUniformPlugin,
+  kaimingStd,
+  kaimingGain,
+  kaimingDefaults,
+  kaimingSchemaProperties,
+  NONLINEARITIES,
+  type KaimingConfig,
+  type Nonlinearity,
+  type FanMode,
+} from './kaiming';

@@ -1,22 +1,97 @@
-import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
+/** Configuration of `adam` and `adamw`: torch.optim.Adam/AdamW's hyperparameters in camelCase, with torch's defaults. */
 export interface AdamConfig {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates [β1, β2] of the first and second moment estimates (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** Added to the denominator, √v̂ + eps (default 1e-8). */
+  eps: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay θ ← θ·(1 − lr·λ) (default 0.01). */
+  weightDecay: number;
+  /** AMSGrad: normalise by the running maximum of v (Reddi et al. 2018) (default false). */
+  amsgrad: boolean;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
 }
 
-const defaults: AdamConfig = { lr: 1e-3 };
+/**
+ * Per-parameter state, torch's names in camelCase: the step count (torch's `state['step']`),
+ * the moment estimates, and the running maximum of the second moment with AMSGrad.
+ */
+export type AdamSlot = { step: number; expAvg: tf.Tensor; expAvgSq: tf.Tensor; maxExpAvgSq?: tf.Tensor };
+
+/** Live numeric hyperparameters in `state.hyper`; `betas` is held as `beta1` and `beta2`. */
+export type AdamHyper = { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number };
+
+export type AdamState = PerParamState<AdamSlot>;
+
+export const adamDefaults: Readonly<AdamConfig> = Object.freeze({ lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+export const adamwDefaults: Readonly<AdamConfig> = Object.freeze({ ...adamDefaults, weightDecay: 1e-2 });
 
 /**
- * adam: TODO describe the update rule and cite the paper.
- * This scaffold is plain gradient descent, p ← p − lr·g; replace the update with the real one.
+ * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), torch.optim semantics (torch 1.13,
+ * single-tensor path), t the per-parameter step count:
+ *
+ *     g ← −∇ if maximize else ∇
+ *     Adam:  g ← g + λθ                 AdamW:  θ ← θ·(1 − lr·λ)
+ *     m ← β1·m + (1 − β1)·g             v ← β2·v + (1 − β2)·g²
+ *     v* ← max(v*, v) with AMSGrad, else v
+ *     θ ← θ − lr/(1 − β1^t) · m / (√v* / √(1 − β2^t) + eps)
+ *
+ * The bias corrections are computed in float64 from t, as torch does; tensors are float32.
+ * State: 8 bytes per parameter (12 with AMSGrad).
  */
-export function adamTransform(config: Partial<AdamConfig> = {}): GradientTransform<PerParamState<{}>> {
-  const c = { ...defaults, ...config };
-  return perParameter<{}>({
-    hyper: { lr: c.lr },
-    init: () => ({}),
-    update: (g, slot, { hyper }) => ({ update: tf.mul(g, -hyper.lr), slot }),
+function build(c: AdamConfig, decoupled: boolean): GradientTransform<AdamState> {
+  const { amsgrad, maximize } = c;
+  const id = decoupled ? 'adamw' : 'adam';
+  const hyper: AdamHyper = { lr: c.lr, beta1: c.betas[0], beta2: c.betas[1], eps: c.eps, weightDecay: c.weightDecay };
+  return perParameter<AdamSlot>({
+    hyper,
+    init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgSq: tf.zerosLike(p), ...(amsgrad ? { maxExpAvgSq: tf.zerosLike(p) } : {}) }),
+    update(grad, slot, { hyper: h, param, name }) {
+      const { lr, beta1, beta2, eps, weightDecay } = h;
+      const t = slot.step + 1;
+      let g = maximize ? tf.neg(grad) : grad;
+      // AdamW's decay as an additive update: θ·(1 − lr·λ) − θ, exact in float32 (Sterbenz), so θ + update
+      // rounds like torch's param.mul_(1 − lr·λ) followed by the Adam step.
+      let decay: tf.Tensor | undefined;
+      if (weightDecay !== 0) {
+        const p = param ?? missingParam(id, name);
+        if (decoupled) decay = tf.sub(tf.mul(p, 1 - lr * weightDecay), p);
+        else g = tf.add(g, tf.mul(p, weightDecay));
+      }
+      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
+      const expAvgSq = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
+      const biasCorrection1 = 1 - beta1 ** t;
+      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** t);
+      const stepSize = lr / biasCorrection1;
+      let maxExpAvgSq: tf.Tensor | undefined;
+      if (amsgrad) maxExpAvgSq = tf.maximum(slot.maxExpAvgSq ?? tf.zerosLike(grad), expAvgSq);
+      const denom = tf.add(tf.div(tf.sqrt(maxExpAvgSq ?? expAvgSq), biasCorrection2Sqrt), eps);
+      const step = tf.div(tf.mul(expAvg, -stepSize), denom);
+      const next: AdamSlot = { step: t, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
+      return { update: decay ? tf.add(decay, step) : step, slot: next };
+    },
+  });
+}
+
+function missingParam(id: string, name: string): never {
+  throw new DescentError('NO_PARAMS', `${id}: weight decay needs the value of "${name}"; pass the parameters to update()`);
+}
+
+const beta = (which: string) => schema.number({ min: 0, max: 1, exclusiveMax: true, description: `${which}, 0 ≤ β < 1` });
+
+function adamSchema(decayDescription: string) {
+  return schema.object({
+    lr: schema.number({ min: 0, description: 'learning rate' }),
+    betas: schema.tuple([beta('decay rate of the first moment'), beta('decay rate of the second moment')], { description: '[β1, β2]' }),
+    eps: schema.number({ min: 0, description: 'added to the denominator for numerical stability' }),
+    weightDecay: schema.number({ min: 0, description: decayDescription }),
+    amsgrad: schema.boolean({ description: 'use the running maximum of the second moment (AMSGrad)' }),
+    maximize: schema.boolean({ description: 'maximize the objective instead of minimizing it' }),
   });
 }
 
@@ -24,10 +99,30 @@ export const adam = definePlugin({
   id: 'adam',
   kind: 'optimizer',
   version: '0.1.0',
-  description: 'TODO: one line on what adam does.',
-  defaults,
-  schema: schema.object({
-    lr: schema.number({ min: 0, exclusiveMin: true, description: 'learning rate' }),
-  }),
-  create: (config) => adamTransform(config),
+  description: 'Adam with optional AMSGrad and L2 weight decay (torch.optim.Adam semantics).',
+  reference: 'torch.optim.Adam (torch 1.13); Kingma & Ba 2015, Adam: A Method for Stochastic Optimization; Reddi et al. 2018, On the Convergence of Adam and Beyond',
+  defaults: { ...adamDefaults, betas: [...adamDefaults.betas] } as AdamConfig,
+  schema: adamSchema('L2 penalty added to the gradient'),
+  create: (c) => build(c, false),
 });
+
+export const adamw = definePlugin({
+  id: 'adamw',
+  kind: 'optimizer',
+  version: '0.1.0',
+  description: 'AdamW: Adam with decoupled weight decay, optional AMSGrad (torch.optim.AdamW semantics).',
+  reference: 'torch.optim.AdamW (torch 1.13); Loshchilov & Hutter 2019, Decoupled Weight Decay Regularization',
+  defaults: { ...adamwDefaults, betas: [...adamwDefaults.betas] } as AdamConfig,
+  schema: adamSchema('decoupled weight decay: θ ← θ·(1 − lr·λ) before the Adam step'),
+  create: (c) => build(c, true),
+});
+
+/** Validates `config` (merged over the defaults) and builds Adam; same as `adam.create(config)`. */
+export function adamTransform(config: Partial<AdamConfig> = {}): GradientTransform<AdamState> {
+  return adam.create(config) as GradientTransform<AdamState>;
+}
+
+/** Validates `config` (merged over the defaults, weightDecay 0.01) and builds AdamW; same as `adamw.create(config)`. */
+export function adamwTransform(config: Partial<AdamConfig> = {}): GradientTransform<AdamState> {
+  return adamw.create(config) as GradientTransform<AdamState>;
+}

@@ -1,22 +1,67 @@
-import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
-import { definePlugin, schema } from '@descent/registry';
+import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { ConfigError, definePlugin, schema } from '@descent/registry';
 
+/** Configuration of `sgd`: torch.optim.SGD's hyperparameters in camelCase, with torch's defaults. */
 export interface SgdConfig {
+  /** Learning rate (default 1e-3; torch 1.13 has no default, torch ≥ 2.2 uses 1e-3). */
   lr: number;
+  /** Momentum factor μ (default 0: plain SGD, no state). */
+  momentum: number;
+  /** Dampening τ of the gradient entering the momentum buffer (default 0). */
+  dampening: number;
+  /** L2 penalty λ added to the gradient, g + λθ (default 0). */
+  weightDecay: number;
+  /** Nesterov momentum: step along g + μ·buf instead of buf (needs momentum > 0 and dampening = 0). */
+  nesterov: boolean;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
 }
 
-const defaults: SgdConfig = { lr: 1e-3 };
+/** Per-parameter state: the momentum buffer, created at the first step taken with momentum ≠ 0 (torch's `state['momentum_buffer']`). */
+export type SgdSlot = { momentumBuffer?: tf.Tensor };
+
+/** Live numeric hyperparameters in `state.hyper` (change them mid-run with `setHyperparam`). */
+export type SgdHyper = Pick<SgdConfig, 'lr' | 'momentum' | 'dampening' | 'weightDecay'>;
+
+export type SgdState = PerParamState<SgdSlot>;
+
+export const sgdDefaults: Readonly<SgdConfig> = Object.freeze({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
+
+/** The parameter an update needs (weight decay); a clear error when the caller did not pass it. */
+function requireParam(param: tf.Tensor | undefined, name: string, id: string): tf.Tensor {
+  if (param === undefined) throw new DescentError('NO_PARAMS', `${id}: weight decay needs the value of "${name}"; pass the parameters to update()`);
+  return param;
+}
 
 /**
- * sgd: TODO describe the update rule and cite the paper.
- * This scaffold is plain gradient descent, p ← p − lr·g; replace the update with the real one.
+ * Stochastic gradient descent with momentum, torch.optim.SGD semantics (torch 1.13, single-tensor path):
+ *
+ *     g ← −∇ if maximize else ∇;   g ← g + λθ                    (λ = weightDecay ≠ 0)
+ *     if μ ≠ 0:  b ← g at the first step, else b ← μ·b + (1 − τ)·g
+ *                g ← g + μ·b if nesterov else b
+ *     θ ← θ − lr·g
+ *
+ * Momentum as in Sutskever et al. 2013, "On the importance of initialization and momentum in
+ * deep learning" (torch's form: the learning rate multiplies the buffer, not the gradient).
+ * State: 4 bytes per parameter with momentum, none without.
  */
-export function sgdTransform(config: Partial<SgdConfig> = {}): GradientTransform<PerParamState<{}>> {
-  const c = { ...defaults, ...config };
-  return perParameter<{}>({
-    hyper: { lr: c.lr },
+function build(c: SgdConfig): GradientTransform<SgdState> {
+  const { nesterov, maximize } = c;
+  const hyper: SgdHyper = { lr: c.lr, momentum: c.momentum, dampening: c.dampening, weightDecay: c.weightDecay };
+  return perParameter<SgdSlot>({
+    hyper,
     init: () => ({}),
-    update: (g, slot, { hyper }) => ({ update: tf.mul(g, -hyper.lr), slot }),
+    update(grad, slot, { hyper: h, param, name }) {
+      let d = maximize ? tf.neg(grad) : grad;
+      if (h.weightDecay !== 0) d = tf.add(d, tf.mul(requireParam(param, name, 'sgd'), h.weightDecay));
+      let next = slot;
+      if (h.momentum !== 0) {
+        const buf = slot.momentumBuffer === undefined ? d.clone() : tf.add(tf.mul(slot.momentumBuffer, h.momentum), tf.mul(d, 1 - h.dampening));
+        next = { momentumBuffer: buf };
+        d = nesterov ? tf.add(d, tf.mul(buf, h.momentum)) : buf;
+      }
+      return { update: tf.mul(d, -h.lr), slot: next };
+    },
   });
 }
 
@@ -24,10 +69,26 @@ export const sgd = definePlugin({
   id: 'sgd',
   kind: 'optimizer',
   version: '0.1.0',
-  description: 'TODO: one line on what sgd does.',
-  defaults,
+  description: 'SGD with momentum, dampening, Nesterov momentum and weight decay (torch.optim.SGD semantics).',
+  reference: 'torch.optim.SGD (torch 1.13); Sutskever et al. 2013, On the importance of initialization and momentum in deep learning',
+  defaults: { ...sgdDefaults } as SgdConfig,
   schema: schema.object({
-    lr: schema.number({ min: 0, exclusiveMin: true, description: 'learning rate' }),
+    lr: schema.number({ min: 0, description: 'learning rate' }),
+    momentum: schema.number({ min: 0, description: 'momentum factor' }),
+    dampening: schema.number({ description: 'dampening of the gradient entering the momentum buffer' }),
+    weightDecay: schema.number({ min: 0, description: 'L2 penalty added to the gradient' }),
+    nesterov: schema.boolean({ description: 'Nesterov momentum (needs momentum > 0 and dampening = 0)' }),
+    maximize: schema.boolean({ description: 'maximize the objective instead of minimizing it' }),
   }),
-  create: (config) => sgdTransform(config),
+  check(c) {
+    if (c.nesterov && (c.momentum <= 0 || c.dampening !== 0)) {
+      throw new ConfigError('nesterov', true, `Nesterov momentum requires momentum > 0 and dampening = 0 (got momentum ${c.momentum}, dampening ${c.dampening})`, 'sgd');
+    }
+  },
+  create: build,
 });
+
+/** Validates `config` (merged over the defaults) and builds the transform; same as `sgd.create(config)`. */
+export function sgdTransform(config: Partial<SgdConfig> = {}): GradientTransform<SgdState> {
+  return sgd.create(config) as GradientTransform<SgdState>;
+}

@@ -168,6 +168,7 @@ function zeroLengthPairs(
     if (wanted.has(d)) {
       for (let l = 0; l < L; l++) {
         const v = levelValues[l];
+        if (!Number.isFinite(v)) continue; // GUDHI drops them too: their persistence inf - inf is NaN
         for (let c = 0; c < z[l]; c++) out.push(locations ? { dimension: d, birth: v, death: v, birthIndex: -1, deathIndex: -1 } : { dimension: d, birth: v, death: v });
       }
     }

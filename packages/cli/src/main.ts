@@ -1,0 +1,51 @@
+import { DescentError } from '@descent/tensor';
+import { trainCommand } from './commands/train';
+import { pluginsCommand } from './commands/plugins';
+import { EXIT, UsageError } from './errors';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  train: { run: trainCommand, summary: 'train a network with any registered initializer and optimizer' },
+  plugins: { run: pluginsCommand, summary: 'list the optimizers, initializers and analyses found' },
+};
+
+const HELP = `Usage: descent <command> [options]
+
+Descent: study and improve how neural networks train.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`descent <command> --help\` for a command's options.
+Exit codes: 0 done, 1 failed, 2 bad usage or config, 3 training diverged, 130 interrupted.
+`;
+
+/** Runs the command line and returns the exit code; errors are printed, never thrown. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await command.run(rest);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const json = rest.includes('--json');
+    const usage = e instanceof UsageError || err.name === 'ConfigError' || err.name === 'InvalidParameterError' || err.code === 'UNKNOWN_PLUGIN';
+    if (json) process.stdout.write(JSON.stringify({ error: { name: err.name, code: err.code ?? null, message: err.message } }) + '\n');
+    else process.stderr.write(`descent ${name}: ${err.message}\n`);
+    if (!(e instanceof DescentError) && !json && process.env.DESCENT_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return usage ? EXIT.usage : EXIT.failed;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

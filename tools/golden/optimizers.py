@@ -149,6 +149,15 @@ def assert_close(actual, expected, what, rtol=1e-4, atol=1e-6):
                 raise AssertionError(f'{what}: step {k + 1}, {n}: {a64.ravel()} vs {e64.ravel()}')
 
 
+def assert_differs(a, b, what):
+    """The reference must be told apart from `b` by the tests' tolerance (rtol 1e-4, atol 1e-6)."""
+    try:
+        assert_close(a, b, what)
+    except AssertionError:
+        return
+    raise AssertionError(f'{what}: indistinguishable at the test tolerance')
+
+
 def torch_ref(cls, required=None):
     def make(config, params, grads):
         return run_torch(cls, torch_kwargs(config, required), params, grads), f'{TORCH} torch.optim.{cls.__name__} (single-tensor path, float32)'
@@ -159,9 +168,13 @@ def nadam_ref(config, params, grads):
     kw = dict(config)
     if 'betas' in kw:
         kw['betas'] = tuple(kw['betas'])
-    # Validation: with the 1.13 bookkeeping, the numpy code must reproduce torch 1.13's NAdam.
-    assert_close(nadam_numpy(params, grads, torch113=True, **kw), run_torch(torch.optim.NAdam, torch_kwargs(config), params, grads), 'nadam numpy (1.13 mode) vs torch 1.13')
-    return nadam_numpy(params, grads, **kw), 'float64 numpy, torch >= 2.0 torch.optim.NAdam algorithm (mu_product_next = mu_product * mu_next), tools/golden/optimizers.py'
+    # Validation: with the 1.13 bookkeeping, the numpy code must reproduce torch 1.13's NAdam, and
+    # the corrected trajectory must differ from it (so the tests can tell the two apart).
+    t113 = run_torch(torch.optim.NAdam, torch_kwargs(config), params, grads)
+    assert_close(nadam_numpy(params, grads, torch113=True, **kw), t113, 'nadam numpy (1.13 mode) vs torch 1.13')
+    ref = nadam_numpy(params, grads, **kw)
+    assert_differs(ref, t113, 'nadam (torch >= 2.0) vs torch 1.13')
+    return ref, 'float64 numpy, torch >= 2.0 torch.optim.NAdam algorithm (mu_product_next = mu_product * mu_next), tools/golden/optimizers.py'
 
 
 def sgd_book_ref(config, params, grads):
@@ -169,6 +182,9 @@ def sgd_book_ref(config, params, grads):
     t = run_torch(torch.optim.SGD, {'lr': config.get('lr', 1e-3), 'momentum': m, 'dampening': m, 'maximize': config.get('maximize', False)}, params, grads)
     ref = sgd_book_numpy(params, grads, **config)
     assert_close(ref, t, 'sgd-book numpy vs torch 1.13 SGD(dampening=momentum)')
+    if m != 0:
+        plain = run_torch(torch.optim.SGD, {'lr': config.get('lr', 1e-3), 'momentum': m, 'maximize': config.get('maximize', False)}, params, grads)
+        assert_differs(ref, plain, 'sgd-book vs torch 1.13 SGD(dampening=0)')
     return ref, 'float64 numpy of the book\'s SGD (dldna chapter 5: buf = m*buf + (1-m)*g, first buf = g; p -= lr*buf), tools/golden/optimizers.py'
 
 

@@ -32,38 +32,71 @@ export function resolveAugmentation(value: boolean | Augmentation | undefined, h
   return flip || rotate > 0 || crop > 0 ? { flip, rotate, crop } : null;
 }
 
-/** Mirrors an H×W×C image left-right into `out`. */
-export function flipHorizontal(src: Uint8Array, height: number, width: number, channels: number, out: Uint8Array): void {
-  const row = width * channels;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const to = y * row + x * channels;
-      const from = y * row + (width - 1 - x) * channels;
-      for (let c = 0; c < channels; c++) out[to + c] = src[from + c];
+// Every step is a pixel remap: output pixel p takes input pixel map[p], or 0 where map[p] is -1.
+// Steps compose as maps, so an augmented image costs one gather whatever the steps.
+
+/** out pixel p = src pixel map[p] (all channels), or 0 where map[p] < 0. */
+export function gather(src: Uint8Array, channels: number, map: Int32Array, out: Uint8Array): void {
+  const n = map.length;
+  if (channels === 1) {
+    for (let p = 0; p < n; p++) out[p] = map[p] < 0 ? 0 : src[map[p]];
+  } else if (channels === 3) {
+    for (let p = 0, o = 0; p < n; p++, o += 3) {
+      const q = map[p] * 3;
+      if (q < 0) {
+        out[o] = 0;
+        out[o + 1] = 0;
+        out[o + 2] = 0;
+      } else {
+        out[o] = src[q];
+        out[o + 1] = src[q + 1];
+        out[o + 2] = src[q + 2];
+      }
+    }
+  } else {
+    for (let p = 0, o = 0; p < n; p++) {
+      const q = map[p] * channels;
+      for (let k = 0; k < channels; k++, o++) out[o] = q < 0 ? 0 : src[q + k];
     }
   }
 }
 
+/** The map of a left-right mirror. */
+export function flipMap(height: number, width: number, map: Int32Array = new Int32Array(height * width)): Int32Array {
+  for (let y = 0, p = 0; y < height; y++) for (let x = 0; x < width; x++, p++) map[p] = y * width + (width - 1 - x);
+  return map;
+}
+
+/** The map of the H×W window at (top, left) of the image zero-padded by `padding` on every side. */
+export function cropMap(height: number, width: number, padding: number, top: number, left: number, map: Int32Array = new Int32Array(height * width)): Int32Array {
+  for (let y = 0, p = 0; y < height; y++) {
+    const yin = y + top - padding;
+    for (let x = 0; x < width; x++, p++) {
+      const xin = x + left - padding;
+      map[p] = yin >= 0 && yin < height && xin >= 0 && xin < width ? yin * width + xin : -1;
+    }
+  }
+  return map;
+}
+
 /**
- * Rotates an H×W×C image by `degrees` (counter-clockwise) into `out`, exactly as Pillow's
- * Image.rotate(degrees, NEAREST, fillcolor=0): its matrix (cos/sin rounded to 15 decimals,
- * centre (W/2, H/2)), its exact-multiple-of-90° transposes, and its 16.16 fixed-point nearest
- * sampler (affine_fixed in libImaging/Geometry.c).
+ * The map of a rotation by `degrees` (counter-clockwise), exactly as Pillow's
+ * Image.rotate(degrees, NEAREST, fillcolor=0) samples: its matrix (cos/sin rounded to 15
+ * decimals, centre (W/2, H/2)), its exact-multiple-of-90° transposes, and its 16.16 fixed-point
+ * nearest sampler (affine_fixed in libImaging/Geometry.c).
  */
-export function rotateNearest(src: Uint8Array, height: number, width: number, channels: number, degrees: number, out: Uint8Array): void {
+export function rotationMap(height: number, width: number, degrees: number, map: Int32Array = new Int32Array(height * width)): Int32Array {
   let angle = degrees % 360; // Python's float modulo: result in [0, 360)
   if (angle < 0) angle += 360;
-  const at = (y: number, x: number) => (y * width + x) * channels;
-  const copyPixel = (to: number, from: number) => {
-    for (let c = 0; c < channels; c++) out[to + c] = src[from + c];
-  };
   const remap = (from: (y: number, x: number) => number) => {
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) copyPixel(at(y, x), from(y, x));
+    for (let y = 0, p = 0; y < height; y++) for (let x = 0; x < width; x++, p++) map[p] = from(y, x);
+    return map;
   };
-  if (angle === 0) return void out.set(src.subarray(0, height * width * channels));
-  if (angle === 180) return remap((y, x) => at(height - 1 - y, width - 1 - x));
-  if (angle === 90 && width === height) return remap((y, x) => at(x, width - 1 - y));
-  if (angle === 270 && width === height) return remap((y, x) => at(height - 1 - x, y));
+  const identity = () => remap((y, x) => y * width + x);
+  if (angle === 0) return identity();
+  if (angle === 180) return remap((y, x) => (height - 1 - y) * width + (width - 1 - x));
+  if (angle === 90 && width === height) return remap((y, x) => x * width + (width - 1 - y));
+  if (angle === 270 && width === height) return remap((y, x) => (height - 1 - x) * width + y);
 
   const rad = -(angle * (Math.PI / 180));
   const round15 = (v: number) => Number(v.toFixed(15)); // = Python round(v, 15): a tie is impossible for a double
@@ -75,7 +108,7 @@ export function rotateNearest(src: Uint8Array, height: number, width: number, ch
   const cy = height / 2;
   const m2 = m0 * -cx + m1 * -cy + 0 + cx;
   const m5 = m3 * -cx + m4 * -cy + 0 + cy;
-  if (m1 === 0 && m3 === 0) return void out.set(src.subarray(0, height * width * channels)); // Pillow's scaling path, here the identity
+  if (m1 === 0 && m3 === 0) return identity(); // Pillow's scaling path, here the identity
 
   const fix = (v: number) => Math.floor(v * 65536 + 0.5);
   const a0 = fix(m0);
@@ -84,36 +117,35 @@ export function rotateNearest(src: Uint8Array, height: number, width: number, ch
   const a4 = fix(m4);
   let a2 = fix(m2 + m0 * 0.5 + m1 * 0.5);
   let a5 = fix(m5 + m3 * 0.5 + m4 * 0.5);
-  for (let y = 0; y < height; y++) {
+  for (let y = 0, p = 0; y < height; y++) {
     let xx = a2;
     let yy = a5;
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < width; x++, p++) {
       const xin = Math.floor(xx / 65536);
       const yin = Math.floor(yy / 65536);
-      const to = at(y, x);
-      if (xin >= 0 && xin < width && yin >= 0 && yin < height) copyPixel(to, at(yin, xin));
-      else for (let c = 0; c < channels; c++) out[to + c] = 0;
+      map[p] = xin >= 0 && xin < width && yin >= 0 && yin < height ? yin * width + xin : -1;
       xx += a0;
       yy += a3;
     }
     a2 += a1;
     a5 += a4;
   }
+  return map;
 }
 
-/** Cuts the H×W window at (top, left) of the image zero-padded by `padding` on every side into `out`. */
+/** Mirrors an H×W×C image left-right into `out`. */
+export function flipHorizontal(src: Uint8Array, height: number, width: number, channels: number, out: Uint8Array): void {
+  gather(src, channels, flipMap(height, width), out);
+}
+
+/** Rotates an H×W×C image by `degrees` into `out`, pixel for pixel as Pillow does; see {@link rotationMap}. */
+export function rotateNearest(src: Uint8Array, height: number, width: number, channels: number, degrees: number, out: Uint8Array): void {
+  gather(src, channels, rotationMap(height, width, degrees), out);
+}
+
+/** Cuts the H×W window at (top, left) of the image zero-padded by `padding` into `out`. */
 export function cropPadded(src: Uint8Array, height: number, width: number, channels: number, padding: number, top: number, left: number, out: Uint8Array): void {
-  for (let y = 0; y < height; y++) {
-    const yin = y + top - padding;
-    for (let x = 0; x < width; x++) {
-      const xin = x + left - padding;
-      const to = (y * width + x) * channels;
-      if (yin >= 0 && yin < height && xin >= 0 && xin < width) {
-        const from = (yin * width + xin) * channels;
-        for (let c = 0; c < channels; c++) out[to + c] = src[from + c];
-      } else for (let c = 0; c < channels; c++) out[to + c] = 0;
-    }
-  }
+  gather(src, channels, cropMap(height, width, padding, top, left), out);
 }
 
 /**
@@ -122,8 +154,10 @@ export function cropPadded(src: Uint8Array, height: number, width: number, chann
  * result. The returned bytes live in a scratch buffer reused by the next call.
  */
 export class Augmenter {
-  private readonly a: Uint8Array;
-  private readonly b: Uint8Array;
+  private readonly out: Uint8Array;
+  private readonly map: Int32Array;
+  private readonly step: Int32Array;
+  private readonly flipped: Int32Array;
   constructor(
     private readonly spec: Required<Augmentation>,
     private readonly height: number,
@@ -131,33 +165,31 @@ export class Augmenter {
     private readonly channels: number,
     private readonly rng: Rng,
   ) {
-    this.a = new Uint8Array(height * width * channels);
-    this.b = new Uint8Array(height * width * channels);
+    this.out = new Uint8Array(height * width * channels);
+    this.map = new Int32Array(height * width);
+    this.step = new Int32Array(height * width);
+    this.flipped = flipMap(height, width);
   }
 
   apply(image: Uint8Array): Uint8Array {
-    const { height: h, width: w, channels: c, rng, spec } = this;
-    let current = image;
-    let spare = this.a;
-    const swap = () => {
-      const done = spare;
-      spare = done === this.a ? this.b : this.a;
-      current = done;
-    };
-    if (spec.flip && rng.next() < 0.5) {
-      flipHorizontal(current, h, w, c, spare);
-      swap();
-    }
-    if (spec.rotate > 0) {
-      rotateNearest(current, h, w, c, -spec.rotate + 2 * spec.rotate * rng.next(), spare);
-      swap();
-    }
+    const { height: h, width: w, rng, spec, map, step } = this;
+    // map: output pixel → input pixel, built from the last step back to the first.
+    for (let p = 0; p < map.length; p++) map[p] = p;
+    const flip = spec.flip && rng.next() < 0.5;
+    const angle = spec.rotate > 0 ? -spec.rotate + 2 * spec.rotate * rng.next() : 0;
     if (spec.crop > 0) {
       const top = rng.int(2 * spec.crop + 1);
       const left = rng.int(2 * spec.crop + 1);
-      cropPadded(current, h, w, c, spec.crop, top, left, spare);
-      swap();
+      compose(map, cropMap(h, w, spec.crop, top, left, step));
     }
-    return current;
+    if (spec.rotate > 0) compose(map, rotationMap(h, w, angle, step));
+    if (flip) compose(map, this.flipped);
+    gather(image, this.channels, map, this.out);
+    return this.out;
   }
+}
+
+/** map ← inner ∘ map: each output pixel follows map, then `inner` one step further back (−1 stays −1). */
+function compose(map: Int32Array, inner: Int32Array): void {
+  for (let p = 0; p < map.length; p++) if (map[p] >= 0) map[p] = inner[map[p]];
 }

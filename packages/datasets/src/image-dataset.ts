@@ -63,8 +63,9 @@ export interface Batch<X extends tf.Tensor = tf.Tensor4D | tf.Tensor2D, Y extend
   dispose(): void;
 }
 
-type XOf<O> = O extends { flatten: true } ? tf.Tensor2D : O extends { flatten?: false } ? tf.Tensor4D : tf.Tensor4D | tf.Tensor2D;
-type YOf<O> = O extends { oneHot: true } ? tf.Tensor2D : O extends { oneHot?: false } ? tf.Tensor1D : tf.Tensor1D | tf.Tensor2D;
+// Literal options give exact tensor types; absent ones the defaults; a plain boolean the union.
+type XOf<O> = O extends { flatten: true } ? tf.Tensor2D : 'flatten' extends keyof O ? (O extends { flatten?: false } ? tf.Tensor4D : tf.Tensor4D | tf.Tensor2D) : tf.Tensor4D;
+type YOf<O> = O extends { oneHot: true } ? tf.Tensor2D : 'oneHot' extends keyof O ? (O extends { oneHot?: false } ? tf.Tensor1D : tf.Tensor1D | tf.Tensor2D) : tf.Tensor1D;
 
 /** The batches of one pass over a data set; tensors are made only when next() is called. */
 export class BatchIterator<X extends tf.Tensor = tf.Tensor4D | tf.Tensor2D, Y extends tf.Tensor = tf.Tensor1D | tf.Tensor2D> implements IterableIterator<Batch<X, Y>> {
@@ -83,7 +84,7 @@ export class BatchIterator<X extends tf.Tensor = tf.Tensor4D | tf.Tensor2D, Y ex
   next(): IteratorResult<Batch<X, Y>, undefined> {
     if (this.position >= this.numBatches) return { done: true, value: undefined };
     const start = this.position++ * this.batchSize;
-    return { done: false, value: this.make(this.order.subarray(start, Math.min(start + this.batchSize, this.order.length)).slice()) };
+    return { done: false, value: this.make(this.order.slice(start, start + this.batchSize)) };
   }
 
   [Symbol.iterator](): this {
@@ -172,13 +173,12 @@ export class ImageDataset {
         "false on a test split: augmentation is for training data only (the book's CIFAR-100 loader also augments its test set, a bug not repeated here)",
       );
     }
-    const shuffle = options.shuffle ?? false;
-    if (typeof shuffle !== 'boolean') throw new InvalidParameterError('shuffle', shuffle, 'true or false');
+    const shuffle = flag('shuffle', options.shuffle);
     const rng = shuffle || augmentation ? toRng(options.rng) : undefined;
     const order = rng && shuffle ? rng.permutation(this.size) : Int32Array.from({ length: this.size }, (_, i) => i);
     const augmenter = augmentation && rng ? new Augmenter(augmentation, this.shape[0], this.shape[1], this.shape[2], new Rng(rng.nextUint32())) : undefined;
     const make = this.maker(options, augmenter);
-    return new BatchIterator(order, batchSize, options.dropRemainder ?? false, make as (indices: Int32Array) => Batch<XOf<O>, YOf<O>>);
+    return new BatchIterator(order, batchSize, flag('dropRemainder', options.dropRemainder), make as (indices: Int32Array) => Batch<XOf<O>, YOf<O>>);
   }
 
   /** The whole data set as one batch, in order (no shuffling, no augmentation). Mind the memory: N·H·W·C float32s. */
@@ -200,8 +200,8 @@ export class ImageDataset {
       throw new InvalidParameterError('normalize', normalize, 'true, false, or { mean, std }');
     }
     const table = normalizationTable(normalize === true ? this.normalization : normalize, c);
-    const flatten = options.flatten ?? false;
-    const oneHot = options.oneHot ?? false;
+    const flatten = flag('flatten', options.flatten);
+    const oneHot = flag('oneHot', options.oneHot);
     const { images, labels, numClasses } = this;
     return (indices) => {
       const n = indices.length;
@@ -239,6 +239,13 @@ function writeNormalized(x: Float32Array, to: number, src: Uint8Array, from: num
   } else {
     for (let i = from; i < end; i += channels) for (let k = 0; k < channels; k++) x[to++] = table[k * 256 + src[i + k]];
   }
+}
+
+/** A boolean option, false when absent. */
+function flag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidParameterError(name, value, 'true or false');
+  return value;
 }
 
 function toRng(rng: Rng | number | undefined): Rng {

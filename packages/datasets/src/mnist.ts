@@ -116,7 +116,7 @@ function describe(title: string, split: Split, kind: DataSourceKind, dir: string
     explicit: 'the dir option',
     env: `$${DATA_ENV}`,
     debian: 'the Debian package dataset-fashion-mnist',
-    embedded: 'the copy embedded in @descent/datasets (no local data set was found)',
+    embedded: 'the official test split embedded in @descent/datasets, used because no location searched before it holds the data',
   }[kind];
   return `${title} ${split} split, ${count} images, from ${dir} (${where}).`;
 }

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { InvalidParameterError, Rng, tf, useBackend } from '@descent/tensor';
 import { BOOK_NORMALIZATION, ImageDataset, type ImageDatasetInit } from '@descent/datasets';
 import { bytesOf, loadGolden } from './helpers';
@@ -122,6 +122,23 @@ describe('batches', () => {
     c.dispose();
   });
 
+  it('types x and y from the options (checked by tsc)', () => {
+    const ds = dataset(2);
+    const [flat] = ds.batches({ flatten: true, oneHot: true });
+    expectTypeOf(flat.x).toEqualTypeOf<tf.Tensor2D>();
+    expectTypeOf(flat.y).toEqualTypeOf<tf.Tensor2D>();
+    const [image] = ds.batches({ batchSize: 2 });
+    expectTypeOf(image.x).toEqualTypeOf<tf.Tensor4D>();
+    expectTypeOf(image.y).toEqualTypeOf<tf.Tensor1D>();
+    const flag: boolean = Math.random() < 2;
+    const [either] = ds.batches({ flatten: flag, oneHot: false });
+    expectTypeOf(either.x).toEqualTypeOf<tf.Tensor4D | tf.Tensor2D>();
+    expectTypeOf(either.y).toEqualTypeOf<tf.Tensor1D>();
+    either.dispose();
+    expect([flat.x.rank, flat.y.rank, image.x.rank, image.y.rank]).toEqual([2, 2, 4, 1]);
+    tf.dispose([flat.x, flat.y, image.x, image.y]);
+  });
+
   it('shuffles deterministically per seed, and anew on each call with one Rng', () => {
     const ds = dataset(50);
     const a = indicesOf(ds, { batchSize: 8, shuffle: true, rng: 7 });
@@ -159,6 +176,9 @@ describe('batches', () => {
     expect(() => ds.batches({ augment: true })).toThrow(/"rng"/);
     expect(() => ds.batches({ shuffle: true, rng: 1.5 })).toThrow(/seed/);
     expect(() => ds.batches({ shuffle: 'yes' as unknown as boolean })).toThrow(/"shuffle"/);
+    expect(() => ds.batches({ flatten: 1 as unknown as boolean })).toThrow(/"flatten"/);
+    expect(() => ds.batches({ oneHot: 'no' as unknown as boolean })).toThrow(/"oneHot"/);
+    expect(() => ds.batches({ dropRemainder: null as unknown as boolean })).toThrow(/"dropRemainder"/);
   });
 
   it('does not leak tensors across repeated passes', () => {

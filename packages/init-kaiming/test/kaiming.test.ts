@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, calculateGain, initContext, initializeMode
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { kaimingNormal, kaimingUniform, kaimingNormalPlugin, kaimingUniformPlugin, kaimingGain, kaimingStd, type KaimingConfig } from '@descent/init-kaiming';
-import { drawStats, drawsFor, KURTOSIS, stdError, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type ModelLike, type Stats } from './stats';
 
 interface StatCase {
   config: Partial<KaimingConfig>;
@@ -127,7 +127,7 @@ describe('kaiming behaviour', () => {
       ],
     });
     const before = tf.memory().numTensors;
-    initializeModel(model, kaimingNormal(), { rng: 11 });
+    initializeModel(model as unknown as ModelLike, kaimingNormal(), { rng: 11 });
     expect(tf.memory().numTensors).toBe(before);
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn] of [
@@ -135,7 +135,7 @@ describe('kaiming behaviour', () => {
       [k2, 256],
     ] as const) {
       const v = k.dataSync();
-      const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+      const std = rms(v);
       const expected = Math.sqrt(2 / fanIn);
       expect(Math.abs(std - expected)).toBeLessThan(Z * stdError(expected, v.length, 3));
     }
@@ -149,7 +149,7 @@ describe('kaiming behaviour', () => {
     const layer = tf.layers.conv2d({ filters: 32, kernelSize: 3, inputShape: [8, 8, 16], kernelInitializer: toLayersInitializer(kaimingUniform({ nonlinearity: 'relu' }), { rng: 2 }) as never });
     const model = tf.sequential({ layers: [layer] });
     const v = model.getWeights()[0].dataSync();
-    const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+    const std = rms(v);
     const expected = Math.SQRT2 / Math.sqrt(3 * 3 * 16);
     expect(Math.abs(std - expected)).toBeLessThan(Z * stdError(expected, v.length, KURTOSIS.uniform));
     expect(Math.max(...Array.from(v).map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(3) * expected * (1 + 1e-6));

@@ -50,3 +50,17 @@ export function stdError(sigma: number, n: number, kurtosis: number): number {
 
 /** How many standard errors the tests allow (two-sided p ≈ 6e-7 per comparison). */
 export const Z = 5;
+
+/** Root mean square of the values (float64). */
+export function rms(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  return Math.sqrt(s / values.length);
+}
+
+/**
+ * `initializeModel` types its argument with `shape: number[]`, which a tf.LayersModel's
+ * `LayerVariable.shape` (`(number | null)[]`) does not satisfy under strict TypeScript; kernels
+ * always have concrete shapes, so the tests cast.
+ */
+export type ModelLike = Parameters<typeof import('@descent/tensor').initializeModel>[0];

@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, initContext, initializeModel, Rng } from '
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { lecunNormal, lecunUniform, lecunNormalPlugin, lecunUniformPlugin, lecunStd } from '@descent/init-lecun';
-import { drawStats, drawsFor, KURTOSIS, stdError, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type ModelLike, type Stats } from './stats';
 
 interface StatFixture {
   source: string;
@@ -63,7 +63,7 @@ describe('lecun behaviour', () => {
     const ours = drawStats(lecunNormal(), shape, 1);
     const t = tf.initializers.leCunNormal({ seed: 3 }).apply(shape);
     const v = t.dataSync();
-    const theirs = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+    const theirs = rms(v);
     t.dispose();
     expect(Math.abs(ours.std - 1 / 20)).toBeLessThan(Z * stdError(1 / 20, ours.n, 3));
     expect(theirs / (1 / 20)).toBeCloseTo(0.88, 2);
@@ -90,14 +90,14 @@ describe('lecun behaviour', () => {
         tf.layers.dense({ units: 50, biasInitializer: 'ones' }),
       ],
     });
-    initializeModel(model, lecunNormal(), { rng: 3 });
+    initializeModel(model as unknown as ModelLike, lecunNormal(), { rng: 3 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn] of [
       [k1, 100],
       [k2, 256],
     ] as const) {
       const v = k.dataSync();
-      const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+      const std = rms(v);
       expect(Math.abs(std - 1 / Math.sqrt(fanIn))).toBeLessThan(Z * stdError(1 / Math.sqrt(fanIn), v.length, 3));
     }
     expect([...b1.dataSync(), ...b2.dataSync()].every((x) => x === 0)).toBe(true);

@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, calculateGain, initContext, initializeMode
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { xavierNormal, xavierUniform, xavierNormalPlugin, xavierUniformPlugin, xavierStd, type XavierConfig } from '@descent/init-xavier';
-import { drawStats, drawsFor, KURTOSIS, stdError, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type ModelLike, type Stats } from './stats';
 
 interface StatFixture {
   source: string;
@@ -81,14 +81,14 @@ describe('xavier behaviour', () => {
       ],
     });
     const gain = calculateGain('tanh');
-    initializeModel(model, xavierUniform({ gain }), { rng: 3 });
+    initializeModel(model as unknown as ModelLike, xavierUniform({ gain }), { rng: 3 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn, fanOut] of [
       [k1, 100, 200],
       [k2, 200, 50],
     ] as const) {
       const v = k.dataSync();
-      const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+      const std = rms(v);
       const expected = gain * Math.sqrt(2 / (fanIn + fanOut));
       expect(Math.abs(std - expected)).toBeLessThan(Z * stdError(expected, v.length, KURTOSIS.uniform));
     }

@@ -1,33 +1,82 @@
-import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
+/** Configuration of `adadelta`: torch.optim.Adadelta's hyperparameters in camelCase, with torch's defaults. */
 export interface AdadeltaConfig {
+  /** Coefficient that scales the update before it is applied (default 1.0). */
   lr: number;
+  /** Decay rate ρ of the moving averages, 0 ≤ ρ ≤ 1 (default 0.9). */
+  rho: number;
+  /** Added inside both square roots (default 1e-6). */
+  eps: number;
+  /** L2 penalty added to the gradient, g + λθ (default 0). */
+  weightDecay: number;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
 }
 
-const defaults: AdadeltaConfig = { lr: 1e-3 };
+/** Per-parameter state, torch's names: the step count, the moving averages of g² and of the squared updates. */
+export type AdadeltaSlot = { step: number; squareAvg: tf.Tensor; accDelta: tf.Tensor };
+
+/** Live numeric hyperparameters in `state.hyper`. */
+export type AdadeltaHyper = Pick<AdadeltaConfig, 'lr' | 'rho' | 'eps' | 'weightDecay'>;
+
+export type AdadeltaState = PerParamState<AdadeltaSlot>;
+
+export const adadeltaDefaults: Readonly<AdadeltaConfig> = Object.freeze({ lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
 
 /**
- * adadelta: TODO describe the update rule and cite the paper.
- * This scaffold is plain gradient descent, p ← p − lr·g; replace the update with the real one.
+ * Adadelta (Zeiler 2012), torch.optim.Adadelta semantics (torch 1.13, single-tensor path):
+ *
+ *     g ← −∇ if maximize else ∇;   g ← g + λθ          (λ = weightDecay ≠ 0)
+ *     v ← ρ·v + (1 − ρ)·g²
+ *     Δ ← √(u + eps) / √(v + eps) · g
+ *     u ← ρ·u + (1 − ρ)·Δ²
+ *     θ ← θ − lr·Δ
+ *
+ * State: 8 bytes per parameter.
  */
-export function adadeltaTransform(config: Partial<AdadeltaConfig> = {}): GradientTransform<PerParamState<{}>> {
-  const c = { ...defaults, ...config };
-  return perParameter<{}>({
-    hyper: { lr: c.lr },
-    init: () => ({}),
-    update: (g, slot, { hyper }) => ({ update: tf.mul(g, -hyper.lr), slot }),
+function build(c: AdadeltaConfig): GradientTransform<AdadeltaState> {
+  const { maximize } = c;
+  const hyper: AdadeltaHyper = { lr: c.lr, rho: c.rho, eps: c.eps, weightDecay: c.weightDecay };
+  return perParameter<AdadeltaSlot>({
+    hyper,
+    init: (p) => ({ step: 0, squareAvg: tf.zerosLike(p), accDelta: tf.zerosLike(p) }),
+    update(grad, slot, { hyper: h, param, name }) {
+      const { lr, rho, eps, weightDecay } = h;
+      let g = maximize ? tf.neg(grad) : grad;
+      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
+      const squareAvg = tf.add(tf.mul(slot.squareAvg, rho), tf.mul(tf.mul(g, 1 - rho), g));
+      const std = tf.sqrt(tf.add(squareAvg, eps));
+      const delta = tf.mul(tf.div(tf.sqrt(tf.add(slot.accDelta, eps)), std), g);
+      const accDelta = tf.add(tf.mul(slot.accDelta, rho), tf.mul(tf.mul(delta, 1 - rho), delta));
+      return { update: tf.mul(delta, -lr), slot: { step: slot.step + 1, squareAvg, accDelta } };
+    },
   });
+}
+
+function missingParam(name: string): never {
+  throw new DescentError('NO_PARAMS', `adadelta: weight decay needs the value of "${name}"; pass the parameters to update()`);
 }
 
 export const adadelta = definePlugin({
   id: 'adadelta',
   kind: 'optimizer',
   version: '0.1.0',
-  description: 'TODO: one line on what adadelta does.',
-  defaults,
+  description: 'Adadelta (torch.optim.Adadelta semantics).',
+  reference: 'torch.optim.Adadelta (torch 1.13); Zeiler 2012, ADADELTA: An Adaptive Learning Rate Method',
+  defaults: { ...adadeltaDefaults } as AdadeltaConfig,
   schema: schema.object({
-    lr: schema.number({ min: 0, exclusiveMin: true, description: 'learning rate' }),
+    lr: schema.number({ min: 0, description: 'coefficient that scales the update' }),
+    rho: schema.number({ min: 0, max: 1, description: 'decay rate of the moving averages' }),
+    eps: schema.number({ min: 0, description: 'added inside the square roots' }),
+    weightDecay: schema.number({ min: 0, description: 'L2 penalty added to the gradient' }),
+    maximize: schema.boolean({ description: 'maximize the objective instead of minimizing it' }),
   }),
-  create: (config) => adadeltaTransform(config),
+  create: build,
 });
+
+/** Validates `config` (merged over the defaults) and builds the transform; same as `adadelta.create(config)`. */
+export function adadeltaTransform(config: Partial<AdadeltaConfig> = {}): GradientTransform<AdadeltaState> {
+  return adadelta.create(config) as GradientTransform<AdadeltaState>;
+}

@@ -1,2 +1,2 @@
-/** @descent/optim-adadelta: the adadelta optimizer as a gradient transform and a registry plugin. */
-export { adadelta, adadeltaTransform, type AdadeltaConfig } from './adadelta';
+/** @descent/optim-adadelta: Adadelta as a gradient transform and a registry plugin, torch.optim semantics. */
+export { adadelta, adadeltaTransform, adadeltaDefaults, type AdadeltaConfig, type AdadeltaHyper, type AdadeltaSlot, type AdadeltaState } from './adadelta';

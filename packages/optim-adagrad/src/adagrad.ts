@@ -1,33 +1,83 @@
-import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
+/** Configuration of `adagrad`: torch.optim.Adagrad's hyperparameters in camelCase, with torch's defaults. */
 export interface AdagradConfig {
+  /** Learning rate (default 1e-2). */
   lr: number;
+  /** Learning-rate decay: the step size is lr / (1 + (t − 1)·lrDecay) (default 0). */
+  lrDecay: number;
+  /** L2 penalty added to the gradient, g + λθ (default 0). */
+  weightDecay: number;
+  /** Starting value of the sum of squared gradients (default 0). */
+  initialAccumulatorValue: number;
+  /** Added to the denominator, √sum + eps (default 1e-10). */
+  eps: number;
+  /** Ascend instead of descend (default false). */
+  maximize: boolean;
 }
 
-const defaults: AdagradConfig = { lr: 1e-3 };
+/** Per-parameter state, torch's names: the step count and the running sum of squared gradients. */
+export type AdagradSlot = { step: number; sum: tf.Tensor };
+
+/** Live numeric hyperparameters in `state.hyper`; initialAccumulatorValue applies to parameters seen later. */
+export type AdagradHyper = Pick<AdagradConfig, 'lr' | 'lrDecay' | 'weightDecay' | 'initialAccumulatorValue' | 'eps'>;
+
+export type AdagradState = PerParamState<AdagradSlot>;
+
+export const adagradDefaults: Readonly<AdagradConfig> = Object.freeze({ lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
 
 /**
- * adagrad: TODO describe the update rule and cite the paper.
- * This scaffold is plain gradient descent, p ← p − lr·g; replace the update with the real one.
+ * Adagrad (Duchi, Hazan & Singer 2011), torch.optim.Adagrad semantics (torch 1.13, single-tensor
+ * path, dense gradients), t the per-parameter step count:
+ *
+ *     g ← −∇ if maximize else ∇;   g ← g + λθ          (λ = weightDecay ≠ 0)
+ *     sum ← sum + g²                                     (sum starts at initialAccumulatorValue)
+ *     θ ← θ − lr/(1 + (t − 1)·lrDecay) · g / (√sum + eps)
+ *
+ * State: 4 bytes per parameter.
  */
-export function adagradTransform(config: Partial<AdagradConfig> = {}): GradientTransform<PerParamState<{}>> {
-  const c = { ...defaults, ...config };
-  return perParameter<{}>({
-    hyper: { lr: c.lr },
-    init: () => ({}),
-    update: (g, slot, { hyper }) => ({ update: tf.mul(g, -hyper.lr), slot }),
+function build(c: AdagradConfig): GradientTransform<AdagradState> {
+  const { maximize } = c;
+  const hyper: AdagradHyper = { lr: c.lr, lrDecay: c.lrDecay, weightDecay: c.weightDecay, initialAccumulatorValue: c.initialAccumulatorValue, eps: c.eps };
+  return perParameter<AdagradSlot>({
+    hyper,
+    init: (p, _name, h) => ({ step: 0, sum: tf.fill(p.shape, h.initialAccumulatorValue, 'float32') }),
+    update(grad, slot, { hyper: h, param, name }) {
+      const t = slot.step + 1;
+      let g = maximize ? tf.neg(grad) : grad;
+      if (h.weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), h.weightDecay));
+      const clr = h.lr / (1 + (t - 1) * h.lrDecay);
+      const sum = tf.add(slot.sum, tf.mul(g, g));
+      const std = tf.add(tf.sqrt(sum), h.eps);
+      return { update: tf.div(tf.mul(g, -clr), std), slot: { step: t, sum } };
+    },
   });
+}
+
+function missingParam(name: string): never {
+  throw new DescentError('NO_PARAMS', `adagrad: weight decay needs the value of "${name}"; pass the parameters to update()`);
 }
 
 export const adagrad = definePlugin({
   id: 'adagrad',
   kind: 'optimizer',
   version: '0.1.0',
-  description: 'TODO: one line on what adagrad does.',
-  defaults,
+  description: 'Adagrad with learning-rate decay, weight decay and an initial accumulator (torch.optim.Adagrad semantics).',
+  reference: 'torch.optim.Adagrad (torch 1.13); Duchi, Hazan & Singer 2011, Adaptive Subgradient Methods for Online Learning and Stochastic Optimization',
+  defaults: { ...adagradDefaults } as AdagradConfig,
   schema: schema.object({
-    lr: schema.number({ min: 0, exclusiveMin: true, description: 'learning rate' }),
+    lr: schema.number({ min: 0, description: 'learning rate' }),
+    lrDecay: schema.number({ min: 0, description: 'learning-rate decay: lr / (1 + (t − 1)·lrDecay)' }),
+    weightDecay: schema.number({ min: 0, description: 'L2 penalty added to the gradient' }),
+    initialAccumulatorValue: schema.number({ min: 0, description: 'starting value of the sum of squared gradients' }),
+    eps: schema.number({ min: 0, description: 'added to the denominator for numerical stability' }),
+    maximize: schema.boolean({ description: 'maximize the objective instead of minimizing it' }),
   }),
-  create: (config) => adagradTransform(config),
+  create: build,
 });
+
+/** Validates `config` (merged over the defaults) and builds the transform; same as `adagrad.create(config)`. */
+export function adagradTransform(config: Partial<AdagradConfig> = {}): GradientTransform<AdagradState> {
+  return adagrad.create(config) as GradientTransform<AdagradState>;
+}

@@ -1,2 +1,2 @@
-/** @descent/optim-adagrad: the adagrad optimizer as a gradient transform and a registry plugin. */
-export { adagrad, adagradTransform, type AdagradConfig } from './adagrad';
+/** @descent/optim-adagrad: Adagrad as a gradient transform and a registry plugin, torch.optim semantics. */
+export { adagrad, adagradTransform, adagradDefaults, type AdagradConfig, type AdagradHyper, type AdagradSlot, type AdagradState } from './adagrad';

@@ -1,2 +1,2 @@
-/** @descent/optim-adamax: the adamax optimizer as a gradient transform and a registry plugin. */
-export { adamax, adamaxTransform, type AdamaxConfig } from './adamax';
+/** @descent/optim-adamax: Adamax as a gradient transform and a registry plugin, torch.optim semantics. */
+export { adamax, adamaxTransform, adamaxDefaults, type AdamaxConfig, type AdamaxHyper, type AdamaxSlot, type AdamaxState } from './adamax';

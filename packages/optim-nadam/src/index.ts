@@ -1,2 +1,2 @@
-/** @descent/optim-nadam: the nadam optimizer as a gradient transform and a registry plugin. */
-export { nadam, nadamTransform, type NadamConfig } from './nadam';
+/** @descent/optim-nadam: NAdam (torch ≥ 2.0 algorithm) as a gradient transform and a registry plugin. */
+export { nadam, nadamTransform, nadamDefaults, type NadamConfig, type NadamHyper, type NadamSlot, type NadamState } from './nadam';

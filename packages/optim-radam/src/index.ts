@@ -1,2 +1,2 @@
-/** @descent/optim-radam: the radam optimizer as a gradient transform and a registry plugin. */
-export { radam, radamTransform, type RadamConfig } from './radam';
+/** @descent/optim-radam: RAdam as a gradient transform and a registry plugin, torch.optim semantics. */
+export { radam, radamTransform, radamDefaults, type RadamConfig, type RadamHyper, type RadamSlot, type RadamState } from './radam';

@@ -1,5 +1,6 @@
 import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
+import { sgdUpdate } from './sgd';
 
 /** Configuration of `sgd-book`: the book's SGD (Deep Learning DNA, chapter 5, `dldna` SGD). */
 export interface SgdBookConfig {
@@ -33,20 +34,15 @@ export const sgdBookDefaults: Readonly<SgdBookConfig> = Object.freeze({ lr: 1e-3
  * State: 4 bytes per parameter with momentum, none without.
  */
 function build(c: SgdBookConfig): GradientTransform<SgdBookState> {
-  const { maximize } = c;
+  const flags = { nesterov: false, maximize: c.maximize };
+  const noParam = (): never => {
+    throw new Error('sgd-book has no weight decay');
+  };
   return perParameter<SgdBookSlot>({
     hyper: { lr: c.lr, momentum: c.momentum },
     init: () => ({}),
-    update(grad, slot, { hyper: h }) {
-      let d = maximize ? tf.neg(grad) : grad;
-      let next = slot;
-      if (h.momentum !== 0) {
-        const buf = slot.momentumBuffer === undefined ? d.clone() : tf.add(tf.mul(slot.momentumBuffer, h.momentum), tf.mul(d, 1 - h.momentum));
-        next = { momentumBuffer: buf };
-        d = buf;
-      }
-      return { update: tf.mul(d, -h.lr), slot: next };
-    },
+    // torch's SGD with dampening = momentum is exactly the book's moving average.
+    update: (grad, slot, { hyper: h }) => sgdUpdate(grad, slot, { lr: h.lr, momentum: h.momentum, dampening: h.momentum, weightDecay: 0 }, flags, noParam),
   });
 }
 

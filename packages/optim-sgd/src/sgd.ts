@@ -51,18 +51,31 @@ function build(c: SgdConfig): GradientTransform<SgdState> {
   return perParameter<SgdSlot>({
     hyper,
     init: () => ({}),
-    update(grad, slot, { hyper: h, param, name }) {
-      let d = maximize ? tf.neg(grad) : grad;
-      if (h.weightDecay !== 0) d = tf.add(d, tf.mul(requireParam(param, name, 'sgd'), h.weightDecay));
-      let next = slot;
-      if (h.momentum !== 0) {
-        const buf = slot.momentumBuffer === undefined ? d.clone() : tf.add(tf.mul(slot.momentumBuffer, h.momentum), tf.mul(d, 1 - h.dampening));
-        next = { momentumBuffer: buf };
-        d = nesterov ? tf.add(d, tf.mul(buf, h.momentum)) : buf;
-      }
-      return { update: tf.mul(d, -h.lr), slot: next };
-    },
+    update: (grad, slot, { hyper: h, param, name }) => sgdUpdate(grad, slot, h as SgdHyper, { nesterov, maximize }, () => requireParam(param, name, 'sgd')),
   });
+}
+
+/**
+ * One SGD step of one parameter (inside the caller's tidy), shared by `sgd` and `sgd-book`.
+ * `param` is called only when weight decay needs the parameter's value.
+ */
+export function sgdUpdate(
+  grad: tf.Tensor,
+  slot: SgdSlot,
+  h: SgdHyper,
+  flags: { nesterov: boolean; maximize: boolean },
+  param: () => tf.Tensor,
+): { update: tf.Tensor; slot: SgdSlot } {
+  let d = flags.maximize ? tf.neg(grad) : grad;
+  if (h.weightDecay !== 0) d = tf.add(d, tf.mul(param(), h.weightDecay));
+  let next = slot;
+  if (h.momentum !== 0) {
+    // torch: the first buffer is a copy of the gradient, not (1 − τ)·g.
+    const buf = slot.momentumBuffer === undefined ? d.clone() : tf.add(tf.mul(slot.momentumBuffer, h.momentum), tf.mul(d, 1 - h.dampening));
+    next = { momentumBuffer: buf };
+    d = flags.nesterov ? tf.add(d, tf.mul(buf, h.momentum)) : buf;
+  }
+  return { update: tf.mul(d, -h.lr), slot: next };
 }
 
 export const sgd = definePlugin({

@@ -129,9 +129,15 @@ export function padGrid(grid: CheckedGrid): PaddedGrid {
 
 /**
  * Offsets to the neighbours of a padded cell: 'face' neighbours share a (d-1)-face (4 in 2-D, 6 in 3-D),
- * 'full' neighbours share at least a vertex (8 in 2-D, 26 in 3-D).
+ * 'full' neighbours share at least a vertex (8 in 2-D, 26 in 3-D). The 8 offsets of a 2-D 'full'
+ * neighbourhood come as a ring (see `isRing`).
  */
 export function neighbourOffsets(dims: readonly number[], kind: 'face' | 'full'): Int32Array {
+  if (dims.length === 2 && kind === 'full') {
+    // Cyclic order around the cell: consecutive entries share an edge, which the sweeps exploit.
+    const W = dims[1];
+    return Int32Array.from([-W, -W + 1, 1, W + 1, W, W - 1, -1, -W - 1]);
+  }
   const strides = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
   const out: number[] = [];
   const rec = (axis: number, off: number, nonzero: number): void => {
@@ -143,4 +149,9 @@ export function neighbourOffsets(dims: readonly number[], kind: 'face' | 'full')
   };
   rec(0, 0, 0);
   return Int32Array.from(out);
+}
+
+/** True for the 2-D 8-neighbour ring, in which consecutive neighbours are edge-adjacent. */
+export function isRing(dims: readonly number[], offsets: Int32Array): boolean {
+  return dims.length === 2 && offsets.length === 8;
 }

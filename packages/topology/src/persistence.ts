@@ -1,7 +1,7 @@
 import { DescentError, InvalidParameterError } from '@descent/tensor';
 import { argsortValues } from './argsort';
 import { cellCountsByLevel, cohomologyH1, khalimsky, sourceIndex, type Filtration } from './cubical';
-import { checkGrid, neighbourOffsets, padGrid, type GridInput } from './grid';
+import { checkGrid, isRing, neighbourOffsets, padGrid, type GridInput } from './grid';
 import { PairList, sublevelSweep, superlevelSweep } from './union-find';
 
 /** One point of a persistence diagram, as GUDHI's `(dimension, (birth, death))`. */
@@ -82,8 +82,10 @@ export function cubicalPersistence(grid: GridInput, options: CubicalPersistenceO
   const top = filtration === 'top-cells';
   const pairs = new PairList();
   const cellKind: number[] = []; // per computed dimension: 0 = padded position, 1 = Khalimsky cell
-  if (needs(0)) sublevelSweep(padded.values, order, padded.size, neighbourOffsets(padded.dims, top ? 'full' : 'face'), pairs);
-  if (rank === 2 && needs(1)) superlevelSweep(padded.values, order, padded.interior, neighbourOffsets(padded.dims, top ? 'face' : 'full'), pairs, 1);
+  const h0 = neighbourOffsets(padded.dims, top ? 'full' : 'face');
+  const dual = neighbourOffsets(padded.dims, top ? 'face' : 'full');
+  if (needs(0)) sublevelSweep(padded.values, order, padded.size, h0, isRing(padded.dims, h0), pairs);
+  if (rank === 2 && needs(1)) superlevelSweep(padded.values, order, padded.interior, dual, isRing(padded.dims, dual), pairs, 1);
   let kh: ReturnType<typeof khalimsky> | undefined;
   if (rank === 3) {
     if (needs(1)) {
@@ -91,7 +93,7 @@ export function cubicalPersistence(grid: GridInput, options: CubicalPersistenceO
       cohomologyH1(kh, pairs);
       cellKind[1] = 1;
     }
-    if (needs(2)) superlevelSweep(padded.values, order, padded.interior, neighbourOffsets(padded.dims, top ? 'face' : 'full'), pairs, 2);
+    if (needs(2)) superlevelSweep(padded.values, order, padded.interior, dual, false, pairs, 2);
   }
 
   let toIndex: ((dim: number, cell: number) => number) | undefined;
@@ -177,20 +179,27 @@ function zeroLengthPairs(
   return out;
 }
 
-/** Sorts pairs like GUDHI: dimension descending, persistence descending, then birth and location. */
+/**
+ * Sorts pairs like GUDHI: dimension descending, then persistence descending, then birth ascending.
+ * Three stable radix passes (least significant key first) instead of a comparison sort: diagrams of
+ * large grids have hundreds of thousands of pairs.
+ */
 export function sortDiagram<T extends PersistencePair>(pairs: T[]): T[] {
-  return pairs.sort(
-    (a, b) =>
-      b.dimension - a.dimension ||
-      compareDesc(a.death - a.birth, b.death - b.birth) ||
-      a.birth - b.birth ||
-      (a.birthIndex ?? 0) - (b.birthIndex ?? 0),
-  );
-}
-
-function compareDesc(x: number, y: number): number {
-  if (x === y) return 0;
-  return x > y ? -1 : 1;
+  const n = pairs.length;
+  let ids: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = pairs[i].birth;
+  ids = argsortValues(key, ids);
+  for (let i = 0; i < n; i++) {
+    const pers = pairs[i].death - pairs[i].birth;
+    key[i] = Number.isNaN(pers) ? 0 : -pers;
+  }
+  ids = argsortValues(key, ids);
+  for (let i = 0; i < n; i++) key[i] = -pairs[i].dimension;
+  ids = argsortValues(key, ids);
+  const sorted = Array.from(ids, (i) => pairs[i]);
+  for (let i = 0; i < n; i++) pairs[i] = sorted[i];
+  return pairs;
 }
 
 /** The (birth, death) intervals of one dimension, as GUDHI's `persistence_intervals_in_dimension`. */

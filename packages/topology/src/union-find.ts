@@ -41,23 +41,49 @@ function find(parent: Int32Array, x: number): number {
 }
 
 /**
+ * The neighbours of `p` to merge with: all entered ones, except that on a ring (2-D, 8 neighbours in
+ * cyclic order, consecutive ones edge-adjacent) a neighbour whose predecessor has entered is already
+ * in that predecessor's component. This cuts the union-find work for the 8-neighbourhood by half or more.
+ */
+function entered(p: number, offsets: Int32Array, ring: boolean, added: Uint8Array, into: Int32Array): number {
+  const m = offsets.length;
+  let count = 0;
+  if (!ring) {
+    for (let j = 0; j < m; j++) {
+      const q = p + offsets[j];
+      if (added[q] === 1) into[count++] = q;
+    }
+    return count;
+  }
+  let prev = added[p + offsets[m - 1]];
+  let all = prev;
+  for (let j = 0; j < m; j++) {
+    const a = added[p + offsets[j]];
+    if (a === 1 && prev === 0) into[count++] = p + offsets[j];
+    all &= a;
+    prev = a;
+  }
+  if (all === 1) into[count++] = p + offsets[0]; // the whole ring has entered: one component
+  return count;
+}
+
+/**
  * H0 of the sublevel filtration. `order` lists interior padded positions by increasing (value, position).
  * Emits finite pairs with birth < death and the one essential class (death = Infinity).
  */
-export function sublevelSweep(values: Float64Array, order: Int32Array, size: number, offsets: Int32Array, out: PairList, dim = 0): void {
+export function sublevelSweep(values: Float64Array, order: Int32Array, size: number, offsets: Int32Array, ring: boolean, out: PairList, dim = 0): void {
   const parent = new Int32Array(size);
   const added = new Uint8Array(size);
-  const m = offsets.length;
+  const nb = new Int32Array(offsets.length);
   for (let k = 0; k < order.length; k++) {
     const p = order[k];
     const v = values[p];
     parent[p] = p;
     added[p] = 1;
     let root = p;
-    for (let j = 0; j < m; j++) {
-      const q = p + offsets[j];
-      if (added[q] === 0) continue;
-      const r = find(parent, q);
+    const count = entered(p, offsets, ring, added, nb);
+    for (let j = 0; j < count; j++) {
+      const r = find(parent, nb[j]);
       if (r === root) continue;
       // Elder rule: the component with the later minimum (in the sweep order) dies here.
       const vr = values[r];
@@ -86,6 +112,7 @@ export function superlevelSweep(
   order: Int32Array,
   interior: Uint8Array,
   offsets: Int32Array,
+  ring: boolean,
   out: PairList,
   dim: number,
 ): void {
@@ -100,17 +127,16 @@ export function superlevelSweep(
       added[i] = 1;
     }
   }
-  const m = offsets.length;
+  const nb = new Int32Array(offsets.length);
   for (let k = order.length - 1; k >= 0; k--) {
     const p = order[k];
     const v = values[p];
     parent[p] = p;
     added[p] = 1;
     let root = p;
-    for (let j = 0; j < m; j++) {
-      const q = p + offsets[j];
-      if (added[q] === 0) continue;
-      const r = find(parent, q);
+    const count = entered(p, offsets, ring, added, nb);
+    for (let j = 0; j < count; j++) {
+      const r = find(parent, nb[j]);
       if (r === root) continue;
       let rIsElder: boolean;
       if (r === OUTSIDE) rIsElder = true;

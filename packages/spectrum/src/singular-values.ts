@@ -1,0 +1,88 @@
+import { InvalidParameterError, checkNumber } from '@descent/tensor';
+import { bidiagonalSingularValues } from './bidiagonal';
+import { toWeightMatrix, type WeightInput, type WeightMatrix } from './matrix';
+import { randomizedSingularValues } from './randomized';
+
+/** How singular values are computed. */
+export type SpectrumMethod = 'full' | 'randomized' | 'auto';
+export const METHODS: readonly SpectrumMethod[] = ['full', 'randomized', 'auto'];
+
+/**
+ * 'auto' uses the randomised solver for top-of-spectrum quantities when the smaller side of the
+ * matrix is at least this long (measured: from 512² on it is faster than the full SVD; README).
+ */
+export const AUTO_RANDOMIZED_MIN_SIDE = 512;
+
+/** Options of the randomised solver (method 'randomized', or 'auto' on large matrices). */
+export interface RandomizedSolverOptions {
+  /** Extra vectors in the Krylov block beyond k. Default 2. */
+  oversampling?: number;
+  /** Relative change of the top-k estimates over one iteration at which to stop. Default 1e-9. */
+  tol?: number;
+  /** Most power iterations. Default 100. */
+  maxIterations?: number;
+  /** Seed of the random start block. Default 0. */
+  seed?: number | string;
+}
+
+/** Options of `singularValues`. */
+export interface SingularValuesOptions extends RandomizedSolverOptions {
+  /** Only the k largest. Required for 'randomized'; without it every singular value is returned. */
+  k?: number;
+  /**
+   * 'full' (default without k): every singular value by Golub–Kahan bidiagonalisation and
+   * implicit QR, values only. 'randomized': the k largest by randomised block Krylov iteration,
+   * each a lower bound accurate to about `tol`. 'auto': 'randomized' when k is given, k ≤ min(m, n)/8
+   * and min(m, n) ≥ 512, otherwise 'full'.
+   */
+  method?: SpectrumMethod;
+}
+
+/** The method 'auto' resolves to for the top `k` singular values of `w`. */
+export function resolveMethod(method: SpectrumMethod, w: WeightMatrix, k: number | undefined): 'full' | 'randomized' {
+  if (method !== 'auto') return method;
+  const side = Math.min(w.rows, w.cols);
+  return k !== undefined && side >= AUTO_RANDOMIZED_MIN_SIDE && k <= side / 8 ? 'randomized' : 'full';
+}
+
+/**
+ * Singular values of a weight, descending, in float64 (see `toWeightMatrix` for how tensors are
+ * read: a [..., out] tfjs tensor is the [out, prod(rest)] matrix, torch's `weight.view(out, -1)`).
+ *
+ * @example
+ * singularValues(dense.getWeights()[0]);            // all min(in, out) values
+ * singularValues(kernel, { k: 5, method: 'auto' }); // the top 5, randomised when large
+ */
+export function singularValues(weight: WeightInput, options: SingularValuesOptions = {}): Float64Array {
+  const w = toWeightMatrix(weight);
+  return computeSingularValues(w, options).values;
+}
+
+/** σ_max of a weight; 'auto' (default) is randomised for min(m, n) ≥ 512, exact below. */
+export function spectralNorm(weight: WeightInput, options: Omit<SingularValuesOptions, 'k'> = {}): number {
+  const w = toWeightMatrix(weight);
+  return computeSingularValues(w, { method: 'auto', ...options, k: 1 }).values[0];
+}
+
+/** Validated dispatch shared by the public functions. */
+export function computeSingularValues(
+  w: WeightMatrix,
+  options: SingularValuesOptions,
+): { values: Float64Array; method: 'full' | 'randomized'; iterations?: number; converged?: boolean } {
+  const { k, method = 'full' } = options;
+  if (!METHODS.includes(method)) throw new InvalidParameterError('method', method, METHODS.join(', '));
+  const side = Math.min(w.rows, w.cols);
+  if (k !== undefined) checkNumber('k', k, { min: 1, max: side, integer: true });
+  const resolved = resolveMethod(method, w, k);
+  if (resolved === 'full') {
+    const values = bidiagonalSingularValues(w.data.slice(), w.rows, w.cols);
+    return { values: k === undefined ? values : values.slice(0, k), method: 'full' };
+  }
+  if (k === undefined) throw new InvalidParameterError('k', k, 'an integer ≥ 1 when method is "randomized"');
+  const { oversampling = 2, tol = 1e-9, maxIterations = 100, seed = 0 } = options;
+  checkNumber('oversampling', oversampling, { min: 0, integer: true });
+  checkNumber('tol', tol, { min: 0, minExclusive: true });
+  checkNumber('maxIterations', maxIterations, { min: 1, integer: true });
+  const r = randomizedSingularValues(w.data, w.rows, w.cols, { k, oversampling, tol, maxIterations, seed });
+  return { values: r.values, method: 'randomized', iterations: r.iterations, converged: r.converged };
+}

@@ -1,0 +1,288 @@
+import FFT from 'fft.js';
+import { InvalidParameterError } from '@descent/tensor';
+import type { Array2D } from './array2d';
+import { toContinuous, wavefun, type ContinuousWavelet } from './continuous';
+import { toSignal } from './validate';
+
+/** Options of {@link cwt}. */
+export interface CwtOptions {
+  /**
+   * 'conv' (default, pywt's numpy.convolve path) or 'fft' (frequency-domain convolution with
+   * fft.js, zero-padded to a power of two). Both give pywt's numbers to rounding; 'fft' is much
+   * faster once the scaled wavelet is long (large scales).
+   */
+  method?: 'conv' | 'fft';
+  /** Sampling period of the data, only used for `frequencies` (default 1). */
+  samplingPeriod?: number;
+}
+
+/** CWT coefficients (rows: scales, columns: samples) and the frequency of each scale. */
+export interface CwtResult {
+  /** Real part of the coefficients (all of them for real wavelets). */
+  re: Array2D;
+  /** Imaginary part for complex wavelets (cgau, shan, fbsp, cmor), else null. */
+  im: Array2D | null;
+  /** scale2frequency(wavelet, scale, 10) / samplingPeriod for every scale, as pywt returns. */
+  frequencies: Float64Array;
+}
+
+/** pywt.cwt's fixed wavefun resolution: ψ on 2^10 points. */
+const PRECISION = 10;
+
+interface Integrated {
+  re: Float64Array;
+  im: Float64Array | null;
+  x: Float64Array;
+}
+
+const integrals = new Map<string, Integrated>();
+
+/** pywt.integrate_wavelet(w, 10), conjugated for complex wavelets as pywt.cwt does: cumsum(ψ)·step. */
+function integrated(w: ContinuousWavelet): Integrated {
+  const hit = integrals.get(w.name);
+  if (hit) return hit;
+  const { x, psi, psiImag } = wavefun(w, PRECISION);
+  const step = x[1] - x[0];
+  const cum = (f: Float64Array, sign: number): Float64Array => {
+    const out = new Float64Array(f.length);
+    let s = 0;
+    // Running sum, then one multiply per sample: numpy's cumsum followed by `integral *= step`.
+    for (let i = 0; i < f.length; i++) {
+      s += f[i];
+      out[i] = sign * (s * step);
+    }
+    return out;
+  };
+  const r: Integrated = { re: cum(psi, 1), im: psiImag ? cum(psiImag, -1) : null, x };
+  integrals.set(w.name, r);
+  return r;
+}
+
+/**
+ * Continuous wavelet transform, pywt.cwt 1.1.1: for each scale s, the integrated wavelet
+ * ∫ψ sampled at ⌊k/(s·step)⌋ (k = 0 … ⌈s·(upper − lower)⌉) is convolved with the data and
+ * differenced, coef = −√s · diff(conv), keeping the centred n samples. Scales must be > 0 and
+ * large enough that the sampled wavelet has two points (pywt: "scale too small").
+ */
+export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>, wavelet: string | ContinuousWavelet, options: CwtOptions = {}): CwtResult {
+  const x = toSignal(data, 'data');
+  const w = toContinuous(wavelet);
+  const sc = toSignal(typeof scales === 'number' ? [scales] : scales, 'scales');
+  for (let i = 0; i < sc.length; i++) if (!(sc[i] > 0)) throw new InvalidParameterError(`scales[${i}]`, sc[i], 'a finite number > 0');
+  const method = options.method ?? 'conv';
+  if (method !== 'conv' && method !== 'fft') throw new InvalidParameterError('method', method, "'conv' or 'fft'");
+  const T = options.samplingPeriod ?? 1;
+  if (typeof T !== 'number' || !(T > 0) || !Number.isFinite(T)) throw new InvalidParameterError('samplingPeriod', T, 'a finite number > 0');
+
+  const n = x.length;
+  const ip = integrated(w);
+  const size = ip.re.length;
+  const step = ip.x[1] - ip.x[0];
+  const span = ip.x[size - 1] - ip.x[0];
+  const re = new Float64Array(sc.length * n);
+  const im = ip.im ? new Float64Array(sc.length * n) : null;
+  const fft = method === 'fft' ? new FftConvolver(x) : null;
+
+  for (let si = 0; si < sc.length; si++) {
+    const s = sc[si];
+    // j = arange(s·span + 1) / (s·step), truncated, kept below `size` (a monotone prefix).
+    const count = Math.ceil(s * span + 1);
+    const ss = s * step;
+    let L = 0;
+    while (L < count && Math.trunc(L / ss) < size) L++;
+    if (L < 2) throw new InvalidParameterError(`scales[${si}]`, s, `a scale large enough that the sampled wavelet has ≥ 2 points (here ≥ ${minScale(span, step, size).toPrecision(3)})`);
+    // g = ∫ψ[j] in forward order; pywt convolves with its reverse.
+    const gRe = new Float64Array(L);
+    const gIm = ip.im ? new Float64Array(L) : null;
+    for (let k = 0; k < L; k++) {
+      const j = Math.trunc(k / ss);
+      gRe[k] = ip.re[j];
+      if (gIm) gIm[k] = ip.im![j];
+    }
+    // coef has n + L − 2 samples; pywt keeps [⌊(L−2)/2⌋, … + n).
+    const start = Math.floor((L - 2) / 2);
+    const factor = -Math.sqrt(s);
+    const row = si * n;
+    if (fft) {
+      fft.convolve(gRe, gIm, start, n + 1);
+      diffInto(fft.outRe, re, row, n, factor);
+      if (im) diffInto(fft.outIm, im, row, n, factor);
+    } else {
+      const conv = new Float64Array(n + 1);
+      directConv(x, gRe, start, conv);
+      diffInto(conv, re, row, n, factor);
+      if (im && gIm) {
+        directConv(x, gIm, start, conv);
+        diffInto(conv, im, row, n, factor);
+      }
+    }
+  }
+  const cf = centralFrequency(w, PRECISION);
+  const frequencies = new Float64Array(sc.length);
+  for (let i = 0; i < sc.length; i++) frequencies[i] = cf / sc[i] / T;
+  const m = (d: Float64Array): Array2D => ({ data: d, rows: sc.length, cols: n });
+  return { re: m(re), im: im ? m(im) : null, frequencies };
+}
+
+function minScale(span: number, step: number, size: number): number {
+  // Smallest s with ⌊1/(s·step)⌋ < size, i.e. the second sample index still inside ∫ψ.
+  return Math.max(1 / (size * step), 1 / span);
+}
+
+/** out[row + i] = factor · (conv[i + 1] − conv[i]): numpy's −√s · diff(conv). */
+function diffInto(conv: Float64Array, out: Float64Array, row: number, n: number, factor: number): void {
+  for (let i = 0; i < n; i++) out[row + i] = factor * (conv[i + 1] - conv[i]);
+}
+
+/**
+ * conv[q] = Σ_k x[k]·h[p − k] at p = start + q, h the reverse of g (length L), i.e. the dot
+ * product of x with g shifted: Σ_k x[k]·g[L − 1 − p + k]. Only the n + 1 outputs pywt keeps.
+ */
+function directConv(x: Float64Array, g: Float64Array, start: number, conv: Float64Array): void {
+  const n = x.length;
+  const L = g.length;
+  for (let q = 0; q < conv.length; q++) {
+    const p = start + q;
+    const k0 = Math.max(0, p - L + 1);
+    const k1 = Math.min(n - 1, p);
+    const off = L - 1 - p;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let k = k0;
+    // Four partial sums break the add dependency chain (the order differs from numpy only by rounding).
+    for (; k + 3 <= k1; k += 4) {
+      s0 += x[k] * g[off + k];
+      s1 += x[k + 1] * g[off + k + 1];
+      s2 += x[k + 2] * g[off + k + 2];
+      s3 += x[k + 3] * g[off + k + 3];
+    }
+    for (; k <= k1; k++) s0 += x[k] * g[off + k];
+    conv[q] = s0 + s1 + (s2 + s3);
+  }
+}
+
+const ffts = new Map<number, FFT>();
+function fftOf(size: number): FFT {
+  let f = ffts.get(size);
+  if (!f) {
+    f = new FFT(size);
+    ffts.set(size, f);
+  }
+  return f;
+}
+
+/** Linear convolution of the data with each scaled wavelet through fft.js, the data spectrum cached per size. */
+class FftConvolver {
+  private readonly x: Float64Array;
+  private size = 0;
+  private X: Float64Array = new Float64Array(0);
+  private buf: Float64Array = new Float64Array(0);
+  private spec: Float64Array = new Float64Array(0);
+  private res: Float64Array = new Float64Array(0);
+  outRe: Float64Array = new Float64Array(0);
+  outIm: Float64Array = new Float64Array(0);
+
+  constructor(x: Float64Array) {
+    this.x = x;
+  }
+
+  /** Fills outRe/outIm[0 … count) with conv[start …] of x and the reverse of g (= gRe + i·gIm). */
+  convolve(gRe: Float64Array, gIm: Float64Array | null, start: number, count: number): void {
+    const n = this.x.length;
+    const L = gRe.length;
+    let size = 2;
+    while (size < n + L - 1) size *= 2;
+    const f = fftOf(size);
+    if (size !== this.size) {
+      this.size = size;
+      this.X = new Float64Array(2 * size);
+      this.buf = new Float64Array(2 * size);
+      this.spec = new Float64Array(2 * size);
+      this.res = new Float64Array(2 * size);
+      const pad = new Float64Array(size);
+      pad.set(this.x);
+      f.realTransform(this.X, pad);
+      f.completeSpectrum(this.X);
+      this.outRe = new Float64Array(count);
+      this.outIm = new Float64Array(count);
+    }
+    const { X, buf, spec, res } = this;
+    if (gIm) {
+      buf.fill(0);
+      for (let q = 0; q < L; q++) {
+        buf[2 * q] = gRe[L - 1 - q];
+        buf[2 * q + 1] = gIm[L - 1 - q];
+      }
+      f.transform(spec, buf);
+    } else {
+      const h = buf.subarray(0, size);
+      h.fill(0);
+      for (let q = 0; q < L; q++) h[q] = gRe[L - 1 - q];
+      f.realTransform(spec, h);
+      f.completeSpectrum(spec);
+    }
+    for (let k = 0; k < 2 * size; k += 2) {
+      const a = X[k], b = X[k + 1], c = spec[k], d = spec[k + 1];
+      buf[k] = a * c - b * d;
+      buf[k + 1] = a * d + b * c;
+    }
+    f.inverseTransform(res, buf);
+    if (this.outRe.length !== count) {
+      this.outRe = new Float64Array(count);
+      this.outIm = new Float64Array(count);
+    }
+    for (let q = 0; q < count; q++) {
+      this.outRe[q] = res[2 * (start + q)];
+      this.outIm[q] = res[2 * (start + q) + 1];
+    }
+  }
+}
+
+/**
+ * pywt.central_frequency: 1 / (domain / (k − 1)) with k − 1 the FFT bin of largest |ψ̂| (bins
+ * above half folded back), ψ sampled on 2^precision points over a domain of upper − lower.
+ */
+export function centralFrequency(wavelet: string | ContinuousWavelet, precision = 8): number {
+  const w = toContinuous(wavelet);
+  const { x, psi, psiImag } = wavefun(w, precision);
+  const N = psi.length;
+  const f = fftOf(N);
+  const spec = new Float64Array(2 * N);
+  if (psiImag) {
+    const z = new Float64Array(2 * N);
+    for (let i = 0; i < N; i++) {
+      z[2 * i] = psi[i];
+      z[2 * i + 1] = psiImag[i];
+    }
+    f.transform(spec, z);
+  } else {
+    f.realTransform(spec, psi);
+    f.completeSpectrum(spec);
+  }
+  let best = -1;
+  let arg = 0;
+  for (let k = 1; k < N; k++) {
+    const mag = Math.hypot(spec[2 * k], spec[2 * k + 1]);
+    if (mag > best) {
+      best = mag;
+      arg = k - 1;
+    }
+  }
+  let index = arg + 2;
+  if (index > N / 2) index = N - index + 2;
+  const domain = x[N - 1] - x[0];
+  return 1.0 / (domain / (index - 1));
+}
+
+/** pywt.scale2frequency: centralFrequency(wavelet, precision) / scale (normalised frequency, cycles per sample). */
+export function scale2frequency(wavelet: string | ContinuousWavelet, scale: number, precision?: number): number;
+export function scale2frequency(wavelet: string | ContinuousWavelet, scale: ArrayLike<number>, precision?: number): Float64Array;
+export function scale2frequency(wavelet: string | ContinuousWavelet, scale: number | ArrayLike<number>, precision = 8): number | Float64Array {
+  const cf = centralFrequency(wavelet, precision);
+  if (typeof scale === 'number') {
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new InvalidParameterError('scale', scale, 'a finite number > 0');
+    return cf / scale;
+  }
+  const s = toSignal(scale, 'scale');
+  return s.map((v) => cf / v);
+}
+

@@ -14,7 +14,8 @@ describe('Hessian spectrum against torch 1.13 exact Hessians', () => {
     const s = setup(c);
     const pairs = topEigenpairs(s.problem, { topN: 3, maxIterations: 300, tolerance: 1e-7, seed: 1 });
     pairs.forEach((p, i) => expect(p.value).toBeCloseTo(c.topAbsEigenvalues[i], 3));
-    expect(dot(pairs[0].vector, pairs[1].vector)).toBeCloseTo(0, 4);
+    // float32 vectors stop at tolerance 1e-7 in λ: orthogonality holds to about 1e-4.
+    expect(dot(pairs[0].vector, pairs[1].vector)).toBeCloseTo(0, 3);
     expect(dot(pairs[1].vector, pairs[1].vector)).toBeCloseTo(1, 4);
     pairs.forEach((p) => tf.dispose(Object.values(p.vector)));
     s.dispose();

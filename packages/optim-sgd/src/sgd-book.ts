@@ -28,9 +28,10 @@ export const sgdBookDefaults: Readonly<SgdBookConfig> = Object.freeze({ lr: 1e-3
  *     if m ≠ 0:  b ← g at the first step, else b ← m·b + (1 − m)·g;   g ← b
  *     θ ← θ − lr·g
  *
- * With momentum m the steps are (1 − m) times torch's (after the first), so "SGD lr 1e-3
- * momentum 0.9" in the book moves about ten times less than torch.optim.SGD with the same
- * numbers. It equals `sgd` with dampening = momentum. No weight decay, no Nesterov.
+ * In the steady state the buffer averages the gradient (≈ g) where torch's sums it (≈ g/(1 − m)),
+ * so the book's "SGD lr 1e-3, momentum 0.9" takes steps about ten times smaller than
+ * torch.optim.SGD with the same numbers. It equals `sgd` with dampening = momentum. No weight
+ * decay, no Nesterov.
  * State: 4 bytes per parameter with momentum, none without.
  */
 function build(c: SgdBookConfig): GradientTransform<SgdBookState> {

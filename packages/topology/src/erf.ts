@@ -1,16 +1,17 @@
 /**
  * The error function and its complement to about 1e-16, for the pixel integrals of persistence
  * images. Math has no erf; these use series that need no tabulated coefficients:
- * - |x| <= 3: erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)), all terms positive;
- * - x > 3: erfc(x) by its continued fraction (Lentz), accurate relative to the tiny tail.
+ * - |x| <= 1.5: erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)), all terms positive;
+ * - x > 1.5: erfc(x) by its continued fraction (Lentz), accurate relative to the small tail.
  */
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
+const TAIL = 1.5;
 
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return -erf(-x);
-  if (x > 3) return 1 - erfcTail(x);
+  if (x > TAIL) return 1 - erfcTail(x);
   let term = x;
   let sum = x;
   const x2 = x * x;
@@ -24,11 +25,11 @@ export function erf(x: number): number {
 
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x > 3) return erfcTail(x);
+  if (x > TAIL) return erfcTail(x);
   return 1 - erf(x);
 }
 
-/** erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) for x > 3. */
+/** erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) for x > 1.5. */
 function erfcTail(x: number): number {
   if (x === Infinity) return 0;
   const tiny = 1e-300;

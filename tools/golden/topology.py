@@ -447,6 +447,13 @@ def summary_cases():
     return out
 
 
+def erf_values():
+    """scipy.special.erf / erfc at points covering both series of src/erf.ts and their switch."""
+    from scipy.special import erfc
+    xs = [0.0, 1e-12, 0.05, 0.3, 0.7, 1.0, 1.2, 1.4999, 1.5, 1.5001, 2.0, 2.7, 3.3, 4.5, 6.0, 9.0, 15.0, 26.5, -0.4, -1.7, -3.2]
+    return [[x, float(erf(x)), float(erfc(x))] for x in xs]
+
+
 # ----------------------------------------------------------------------------- loss surface (book pipeline)
 
 
@@ -474,7 +481,7 @@ def main():
     files = {
         'cubical.json': {'gudhi': gudhi.__version__, 'cases': cubical_cases()},
         'distances.json': {'gudhi': gudhi.__version__, 'cases': distance_cases()},
-        'summaries.json': {'gudhi': gudhi.__version__, 'cases': summary_cases()},
+        'summaries.json': {'gudhi': gudhi.__version__, 'cases': summary_cases(), 'erf': erf_values()},
         'surface.json': {'gudhi': gudhi.__version__, 'cases': surface_cases()},
     }
     total = 0

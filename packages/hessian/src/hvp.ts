@@ -61,7 +61,7 @@ export function hessianVectorProduct(problem: LossProblem, v: ParamMap): ParamMa
  */
 export function finiteDifferenceHvp(problem: LossProblem, v: ParamMap, eps = 1e-3): ParamMap {
   checkDirection(problem, v);
-  const shift = (sign: number) => problem.params.forEach((p) => p.assign(tf.tidy(() => tf.add(p, tf.mul(v[p.name], sign * eps)))));
+  const shift = (sign: number) => problem.params.forEach((p) => tf.tidy(() => p.assign(tf.add(p, tf.mul(v[p.name], sign * eps)))));
   shift(1);
   const plus = tf.variableGrads(problem.loss, problem.params);
   shift(-2);

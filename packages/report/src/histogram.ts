@@ -79,7 +79,7 @@ export function histogram(options: HistogramOptions): Plot {
     { field: 'count', title: yTitle, format: options.normalize ? '.3~%' : 'd' },
   ];
   const encoding: Record<string, unknown> = {
-    x: { field: 'start', type: 'quantitative', title: xTitle, scale: { zero: false, nice: false, domain: [start, start + nbins * step] }, ...(xFormat ? { axis: { format: xFormat } } : {}) },
+    x: { field: 'start', type: 'quantitative', bin: 'binned', title: xTitle, scale: { zero: false, nice: false, domain: [start, start + nbins * step] }, ...(xFormat ? { axis: { format: xFormat } } : {}) },
     x2: { field: 'end' },
     y: { field: 'count', type: 'quantitative', title: yTitle, stack: null, scale: { type: scale }, ...(options.normalize ? { axis: { format: '~%' } } : {}) },
     tooltip: parts.map((p) => ({ ...p, type: p.field === 'group' ? 'nominal' : 'quantitative' })),

@@ -26,10 +26,10 @@ export function erf(x: number): number {
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x > TAIL) return erfcTail(x);
-  return 1 - erf(x);
+  return 1 - erf(x); // >= 0.034 here, so about 3e-15 relative at worst
 }
 
-/** erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) for x > 1.5. */
+/** erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) (converges for x > 0). */
 function erfcTail(x: number): number {
   if (x === Infinity) return 0;
   const tiny = 1e-300;

@@ -2,7 +2,7 @@ import { tf, checkNumber, InvalidParameterError } from '@descent/tensor';
 
 /** What `metaInit` needs of a model: its trainable weights and a differentiable forward pass (a tf.LayersModel qualifies). */
 export interface MetaInitModel {
-  readonly trainableWeights: ReadonlyArray<{ readonly name: string; readonly shape: ReadonlyArray<number | null>; read(): tf.Variable }>;
+  readonly trainableWeights: ReadonlyArray<{ readonly name: string; readonly shape: ReadonlyArray<number | null>; read(): tf.Tensor }>;
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): unknown;
 }
 
@@ -27,9 +27,14 @@ export interface MetaInitOptions {
   hvpStep: number;
   /** Relative change of a weight norm for the central difference of GQ (default 1e-2). */
   scaleStep: number;
+  /**
+   * 'hvp' (default): the paper code's first-order quotient (g − Hg)/g − 1 with a finite-difference
+   * H·g; 'step': the unlinearised g(θ − g)/g − 1 (one full gradient step, no finite difference).
+   */
+  quotient: 'hvp' | 'step';
 }
 
-export const metaInitDefaults: MetaInitOptions = Object.freeze({ steps: 100, lr: 0.1, momentum: 0.9, eps: 1e-5, hvpStep: 1e-3, scaleStep: 1e-2 });
+export const metaInitDefaults: MetaInitOptions = Object.freeze({ steps: 100, lr: 0.1, momentum: 0.9, eps: 1e-5, hvpStep: 1e-3, scaleStep: 1e-2, quotient: 'hvp' });
 
 export interface MetaInitRunOptions extends Partial<MetaInitOptions> {
   /** Which weights get a tuned norm (default: trainable weights with ≥ 2 dimensions, the paper's choice). */
@@ -47,6 +52,13 @@ export interface MetaInitResult {
   norms: Record<string, number>;
 }
 
+/** The tf.Variable behind a trainable weight (a LayerVariable's read() returns it). */
+function variableOf(w: { name: string; read(): tf.Tensor }): tf.Variable {
+  const v = w.read();
+  if (!(v instanceof tf.Variable)) throw new InvalidParameterError('model', `weight "${w.name}" whose read() is not a tf.Variable`, 'trainable weights backed by tf.Variable (as tf.LayersModel has)');
+  return v;
+}
+
 function validate(o: MetaInitOptions): MetaInitOptions {
   checkNumber('steps', o.steps, { min: 0, integer: true });
   checkNumber('lr', o.lr, { min: 0, minExclusive: true });
@@ -54,6 +66,7 @@ function validate(o: MetaInitOptions): MetaInitOptions {
   checkNumber('eps', o.eps, { min: 0, minExclusive: true });
   checkNumber('hvpStep', o.hvpStep, { min: 0, minExclusive: true, max: 1 });
   checkNumber('scaleStep', o.scaleStep, { min: 0, minExclusive: true, max: 0.5 });
+  if (o.quotient !== 'hvp' && o.quotient !== 'step') throw new InvalidParameterError('quotient', o.quotient, "'hvp' or 'step'");
   return o;
 }
 
@@ -68,10 +81,12 @@ function validate(o: MetaInitOptions): MetaInitOptions {
  * unreliable through losses such as softmax cross-entropy. Three gradient evaluations; the
  * weights are restored afterwards. All trainable weights (biases too) enter g and N.
  */
-export function gradientQuotient(model: MetaInitModel, lossFn: MetaInitLoss, batch: MetaInitBatch, options: Partial<Pick<MetaInitOptions, 'eps' | 'hvpStep'>> = {}): number {
+export function gradientQuotient(model: MetaInitModel, lossFn: MetaInitLoss, batch: MetaInitBatch, options: Partial<Pick<MetaInitOptions, 'eps' | 'hvpStep' | 'quotient'>> = {}): number {
   const eps = checkNumber('eps', options.eps ?? metaInitDefaults.eps, { min: 0, minExclusive: true });
   const hvpStep = checkNumber('hvpStep', options.hvpStep ?? metaInitDefaults.hvpStep, { min: 0, minExclusive: true, max: 1 });
-  const vars = model.trainableWeights.map((w) => w.read());
+  const quotient = options.quotient ?? metaInitDefaults.quotient;
+  if (quotient !== 'hvp' && quotient !== 'step') throw new InvalidParameterError('quotient', quotient, "'hvp' or 'step'");
+  const vars = model.trainableWeights.map(variableOf);
   if (vars.length === 0) throw new InvalidParameterError('model', 'a model without trainable weights', 'a model with trainable weights');
   return tf.tidy(() => {
     const theta = vars.map((v) => v.clone());
@@ -90,17 +105,24 @@ export function gradientQuotient(model: MetaInitModel, lossFn: MetaInitLoss, bat
     const thetaNorm = norm(theta);
     const n = vars.reduce((s, v) => s + v.size, 0);
     if (gNorm === 0) return 0; // a stationary point: Hg/g is undefined; no second-order effect along g
-    const h = (hvpStep * Math.max(thetaNorm, 1)) / gNorm;
-    vars.forEach((v, i) => v.assign(tf.add(theta[i], tf.mul(g[i], h))));
-    const gPlus = grads();
-    vars.forEach((v, i) => v.assign(tf.sub(theta[i], tf.mul(g[i], h))));
-    const gMinus = grads();
+    // next[i] estimates g(θ − g)ᵢ: g − Hg (first order, 'hvp') or the gradient after the step ('step').
+    let next: tf.Tensor[];
+    if (quotient === 'step') {
+      vars.forEach((v, i) => v.assign(tf.sub(theta[i], g[i])));
+      next = grads();
+    } else {
+      const h = (hvpStep * Math.max(thetaNorm, 1)) / gNorm;
+      vars.forEach((v, i) => v.assign(tf.add(theta[i], tf.mul(g[i], h))));
+      const gPlus = grads();
+      vars.forEach((v, i) => v.assign(tf.sub(theta[i], tf.mul(g[i], h))));
+      const gMinus = grads();
+      next = g.map((gi, i) => tf.sub(gi, tf.div(tf.sub(gPlus[i], gMinus[i]), 2 * h)));
+    }
     vars.forEach((v, i) => v.assign(theta[i]));
     let total = tf.scalar(0);
     g.forEach((gi, i) => {
-      const hg = tf.div(tf.sub(gPlus[i], gMinus[i]), 2 * h);
       const sign = tf.sub(tf.mul(tf.cast(tf.greaterEqual(gi, 0), 'float32'), 2), 1);
-      const q = tf.sub(tf.div(tf.sub(gi, hg), tf.add(gi, tf.mul(sign, eps))), 1);
+      const q = tf.sub(tf.div(next[i], tf.add(gi, tf.mul(sign, eps))), 1);
       total = tf.add(total, tf.sum(tf.abs(q)));
     });
     return total.dataSync()[0] / n;
@@ -125,7 +147,7 @@ export function metaInit(model: MetaInitModel, lossFn: MetaInitLoss, batch: Meta
   const { filter, onStep, ...rest } = options;
   const o = validate({ ...metaInitDefaults, ...rest });
   const select = filter ?? ((_: string, shape: number[]) => shape.length >= 2);
-  const tuned = model.trainableWeights.filter((w) => select(w.name, w.shape as number[])).map((w) => ({ name: w.name, v: w.read() }));
+  const tuned = model.trainableWeights.filter((w) => select(w.name, w.shape as number[])).map((w) => ({ name: w.name, v: variableOf(w) }));
   if (tuned.length === 0) throw new InvalidParameterError('model', 'no weights to tune', 'a model with at least one weight selected by the filter (default: ≥ 2 dimensions)');
   const frob = (t: tf.Tensor) => tf.tidy(() => Math.sqrt(tf.sum(tf.square(t)).dataSync()[0]));
   const rescale = (v: tf.Variable, factor: number) => {

@@ -39,7 +39,7 @@ export const metaInitConfigDefaults: MetaInitConfig = Object.freeze({ ...metaIni
 function build(c: MetaInitConfig): MetaInitInitializer {
   const base = METAINIT_BASES[c.base].create(c.baseConfig);
   const init: Initializer = (shape, ctx) => base(shape, ctx);
-  const postInit: MetaInitPostInit = Object.freeze({ kind: 'metainit', config: Object.freeze({ steps: c.steps, lr: c.lr, momentum: c.momentum, eps: c.eps, hvpStep: c.hvpStep, scaleStep: c.scaleStep }) });
+  const postInit: MetaInitPostInit = Object.freeze({ kind: 'metainit', config: Object.freeze({ steps: c.steps, lr: c.lr, momentum: c.momentum, eps: c.eps, hvpStep: c.hvpStep, scaleStep: c.scaleStep, quotient: c.quotient }) });
   return Object.assign(init, { postInit });
 }
 
@@ -65,6 +65,7 @@ export const metaInitPlugin = definePlugin({
     eps: schema.number({ min: 0, exclusiveMin: true, description: 'stabiliser of the gradient quotient denominator' }),
     hvpStep: schema.number({ min: 0, exclusiveMin: true, max: 1, description: 'finite-difference step of the Hessian-vector product, relative to ‖θ‖' }),
     scaleStep: schema.number({ min: 0, exclusiveMin: true, max: 0.5, description: 'relative norm change of the central difference of GQ' }),
+    quotient: schema.enum(['hvp', 'step'] as const, { description: "'hvp': first-order quotient with a finite-difference Hessian-vector product (the paper's code); 'step': g(θ − g)/g − 1 unlinearised" }),
   }),
   check: (c) => {
     if (c.baseConfig === null || typeof c.baseConfig !== 'object' || Array.isArray(c.baseConfig)) throw new ConfigError('baseConfig', c.baseConfig, 'an object', 'metainit');

@@ -19,14 +19,14 @@ it('explore', async () => {
   const labels = tf.tensor1d(Array.from({ length: 64 }, () => rng.int(4)), 'int32');
   const y = tf.oneHot(labels, 4);
   const loss = (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp);
-  for (const act of ['relu', 'tanh']) for (const bad of [0.1, 1, 3]) {
+  const variants: Array<[string, any]> = [['hvp1e-2', { hvpStep: 1e-2 }], ['hvp1e-3', {}], ['step', { quotient: 'step' }]];
+  for (const act of (process.env.ACTS ?? 'relu,tanh').split(',')) for (const bad of [0.1, 1, 3]) for (const [vn, v] of variants) {
     const model = mlp(act);
     initializeModel(model as never, kaimingNormal({ nonlinearity: act === 'relu' ? 'relu' : 'tanh' }), { rng: 2 });
-    for (const w of model.trainableWeights) if (w.shape.length === 2) { const v = w.read(); const n = tf.mul(v, bad); v.assign(n); n.dispose(); }
+    for (const w of model.trainableWeights) if (w.shape.length === 2) { const val = w.read() as tf.Variable; const n = tf.mul(val, bad); val.assign(n); n.dispose(); }
     const t0 = performance.now();
-    const gq0 = [1e-2, 1e-3, 1e-4].map((h) => gradientQuotient(model, loss, { x, y }, { hvpStep: h }).toFixed(4));
-    const r = metaInit(model, loss, { x, y }, { steps: 40 });
-    console.log(act, bad, 'gq(h)', gq0.join(','), 'hist', r.history.filter((_, i) => i % 5 === 0).map((v) => v.toFixed(3)).join(' '), 'scales', Object.values(r.scales).map((s) => s.toFixed(2)).join(','), ((performance.now() - t0) / 1000).toFixed(1), 's', tf.memory().numTensors);
+    const r = metaInit(model as never, loss, { x, y }, { steps: 30, ...v });
+    console.log(act, bad, vn, 'hist', r.history.filter((_, i) => i % 5 === 0).map((q) => q.toFixed(3)).join(' '), 'scales', Object.values(r.scales).map((s) => s.toFixed(2)).join(','), ((performance.now() - t0) / 1000).toFixed(1), 's');
     model.dispose();
   }
-}, 300000);
+}, 600000);

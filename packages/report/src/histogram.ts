@@ -55,7 +55,7 @@ export function histogram(options: HistogramOptions): Plot {
     }
   }
   const span = hi - lo || Math.abs(lo) || 1;
-  const { start, step } = vega.bin({ extent: hi > lo ? [lo, hi] : [lo - span / 2, hi + span / 2], maxbins, nice: true });
+  const { start, step } = niceBins({ extent: hi > lo ? [lo, hi] : [lo - span / 2, hi + span / 2], maxbins, nice: true });
   // The last bin is closed: a maximum on its upper edge counts in it.
   const nbins = Math.max(1, Math.ceil((hi - start) / step - 1e-9));
 
@@ -99,6 +99,9 @@ export function histogram(options: HistogramOptions): Plot {
   } as unknown as VegaLiteSpec;
   return vegaLitePlot(spec, title, 'histogram');
 }
+
+/** vega-statistics' `bin` (re-exported by vega at run time, missing from its typings). */
+const niceBins = (vega as unknown as { bin(options: { extent: [number, number]; maxbins: number; nice: boolean }): { start: number; stop: number; step: number } }).bin;
 
 function namedSets(input: unknown): Array<[string, ArrayLike<number>]> {
   const isList = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));

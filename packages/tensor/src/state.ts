@@ -17,7 +17,8 @@ function isTensor(x: unknown): x is tf.Tensor {
 }
 
 // Path segments: object keys escaped JSON-pointer style (variable names contain '/'); array
-// indices written "#i"; a leaf that was a number carries the suffix "$n".
+// indices written "#i"; a leaf that was a number carries the suffix "$d" (float64 bits as two
+// int32 words; "$n", a float32 scalar, is still read), empty containers "$o" / "$a".
 /** How a key appears as a path segment in `flattenState` names. */
 export const escapeStateKey = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1').replace(/^#/, '~2').replace(/\$/g, '~3');
 const unesc = (k: string) => k.replace(/~3/g, '$').replace(/~2/g, '#').replace(/~1/g, '/').replace(/~0/g, '~');
@@ -48,7 +49,9 @@ export function flattenState(tree: StateTree, prefix = ''): NamedStateTensor[] {
   const out: NamedStateTensor[] = [];
   const walk = (node: StateTree, path: string) => {
     if (isTensor(node)) out.push({ name: path, tensor: node.clone() });
-    else if (typeof node === 'number') out.push({ name: `${path}$n`, tensor: tf.scalar(node, 'float32') });
+    // Numbers (hyperparameters, step counts) keep all 64 bits: two int32 words, so a restored
+    // β2 = 0.999 is exactly 0.999 and a resumed run matches an uninterrupted one.
+    else if (typeof node === 'number') out.push({ name: `${path}$d`, tensor: tf.tensor1d(new Int32Array(new Float64Array([node]).buffer), 'int32') });
     else if (Array.isArray(node)) {
       if (node.length === 0) out.push({ name: `${path}$a`, tensor: tf.scalar(0) });
       node.forEach((x, i) => walk(x, `${path}/#${i}`));
@@ -75,10 +78,19 @@ export function unflattenState(entries: NamedStateTensor[], prefix = ''): StateT
   for (const { name, tensor } of entries) {
     if (!name.startsWith(prefix)) continue;
     let rest = name.slice(prefix.length);
-    const marker = /\$[noa]$/.test(rest) ? rest.slice(-1) : '';
+    const marker = /\$[ndoa]$/.test(rest) ? rest.slice(-1) : '';
     if (marker) rest = rest.slice(0, -2);
     const segs = rest.split('/').slice(1);
-    const leaf: StateTree = marker === 'n' ? tensor.dataSync()[0] : marker === 'o' ? {} : marker === 'a' ? [] : tensor.clone();
+    const leaf: StateTree =
+      marker === 'd'
+        ? new Float64Array(new Int32Array(tensor.dataSync() as Int32Array).buffer)[0]
+        : marker === 'n'
+          ? tensor.dataSync()[0]
+          : marker === 'o'
+            ? {}
+            : marker === 'a'
+              ? []
+              : tensor.clone();
     if (segs.length === 0) {
       root = leaf;
       continue;

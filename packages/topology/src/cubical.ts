@@ -117,60 +117,65 @@ export function sourceIndex(kh: Khalimsky, cell: number): number {
  * Pairs are pushed with Khalimsky cell indices; zero-length pairs are not pushed.
  */
 export function cohomologyH1(kh: Khalimsky, out: PairList): void {
-  const { values, sizes, strides } = kh;
+  const { values } = kh;
   const total = values.length;
-  const [gz, gy, gx] = sizes;
+  const [gz, gy, gx] = kh.sizes;
+  const sy = gx;
+  const sz = gx * gy;
   const edgeList: number[] = [];
+  const oddStride = new Int32Array(total); // for edges: the stride along their one odd axis
   for (let z = 0, k = 0; z < gz; z++) {
     for (let y = 0; y < gy; y++) {
-      for (let x = 0; x < gx; x++, k++) if ((z & 1) + (y & 1) + (x & 1) === 1) edgeList.push(k);
+      for (let x = 0; x < gx; x++, k++) {
+        if ((z & 1) + (y & 1) + (x & 1) !== 1) continue;
+        edgeList.push(k);
+        oddStride[k] = x & 1 ? 1 : y & 1 ? sy : sz;
+      }
     }
   }
   const order = argsortValues(values, Int32Array.from(edgeList));
-  const axisOf = (cell: number): number => {
-    const [z, y] = coords(kh, cell);
-    return z & 1 ? 0 : y & 1 ? 1 : 2;
-  };
 
   // 1. H0 on the complex itself, only to learn which edges are negative.
   const parent = new Int32Array(total);
   for (let i = 0; i < total; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const g = parent[parent[x]];
-      parent[x] = g;
-      x = g;
-    }
-    return x;
-  };
   const negative = new Uint8Array(total);
   for (let k = 0; k < order.length; k++) {
     const e = order[k];
-    const st = strides[axisOf(e)];
-    const a = find(e - st);
-    const b = find(e + st);
+    let a = e - oddStride[e];
+    let b = e + oddStride[e];
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+    while (parent[b] !== b) b = parent[b] = parent[parent[b]];
     if (a === b) continue;
-    const aElder = values[a] < values[b] || (values[a] === values[b] && a < b);
-    if (aElder) parent[b] = a;
+    if (values[a] < values[b] || (values[a] === values[b] && a < b)) parent[b] = a;
     else parent[a] = b;
     negative[e] = 1;
   }
 
-  // 2. Coboundary reduction.
+  // 2. Coboundary reduction. Cofaces of a cell: one step along each axis where its coordinate is even.
   const before = (a: number, b: number): boolean => values[a] < values[b] || (values[a] === values[b] && a < b);
   const cmp = (a: number, b: number): number => (a === b ? 0 : before(a, b) ? -1 : 1);
-  const scratch: number[] = [];
-  const coboundary = (e: number): number[] => {
-    scratch.length = 0;
-    const c = coords(kh, e);
-    for (let axis = 0; axis < 3; axis++) {
-      if ((c[axis] & 1) === 1) continue;
-      const st = strides[axis];
-      if (c[axis] > 0) scratch.push(e - st);
-      if (c[axis] < sizes[axis] - 1) scratch.push(e + st);
+  const cob = new Int32Array(6);
+  const coboundary = (e: number): number => {
+    const x = e % gx;
+    const r = (e - x) / gx;
+    const y = r % gy;
+    const z = (r - y) / gy;
+    let n = 0;
+    if ((x & 1) === 0) {
+      if (x > 0) cob[n++] = e - 1;
+      if (x < gx - 1) cob[n++] = e + 1;
     }
-    return scratch;
+    if ((y & 1) === 0) {
+      if (y > 0) cob[n++] = e - sy;
+      if (y < gy - 1) cob[n++] = e + sy;
+    }
+    if ((z & 1) === 0) {
+      if (z > 0) cob[n++] = e - sz;
+      if (z < gz - 1) cob[n++] = e + sz;
+    }
+    return n;
   };
+  const sortedCoboundary = (e: number): number[] => Array.from(cob.subarray(0, coboundary(e))).sort(cmp);
   const pivotOwner = new Int32Array(total).fill(-1);
   const reduced = new Map<number, number[]>();
   const symdiff = (a: readonly number[], b: readonly number[]): number[] => {
@@ -195,24 +200,23 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
   for (let k = order.length - 1; k >= 0; k--) {
     const e = order[k];
     if (negative[e] === 1) continue;
-    const cob = coboundary(e);
-    if (cob.length === 0) {
+    const n = coboundary(e);
+    if (n === 0) {
       emit(e, -1);
       continue;
     }
     let tau = cob[0];
-    for (let i = 1; i < cob.length; i++) if (before(cob[i], tau)) tau = cob[i];
+    for (let i = 1; i < n; i++) if (before(cob[i], tau)) tau = cob[i];
     if (pivotOwner[tau] === -1) {
       pivotOwner[tau] = e; // emergent pair: the unreduced column is the reduced one
       emit(e, tau);
       continue;
     }
-    let col = cob.slice().sort(cmp);
+    let col = sortedCoboundary(e);
     while (col.length > 0) {
       const owner = pivotOwner[col[0]];
       if (owner === -1) break;
-      const other = reduced.get(owner) ?? coboundary(owner).slice().sort(cmp);
-      col = symdiff(col, other);
+      col = symdiff(col, reduced.get(owner) ?? sortedCoboundary(owner));
     }
     if (col.length === 0) {
       emit(e, -1);

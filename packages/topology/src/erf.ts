@@ -1,5 +1,5 @@
 /**
- * The error function and its complement to about 1e-16, for the pixel integrals of persistence
+ * The error function (to 2e-15 relative) and its complement (to 5e-15), for the pixel integrals of persistence
  * images. Math has no erf; these use series that need no tabulated coefficients:
  * - |x| <= 1.5: erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)), all terms positive;
  * - x > 1.5: erfc(x) by its continued fraction (Lentz), accurate relative to the small tail.

@@ -54,10 +54,11 @@ export function histogram(options: HistogramOptions): Plot {
       if (v > hi) hi = v;
     }
   }
-  const span = hi - lo || Math.abs(lo) || 1;
-  const { start, step } = niceBins({ extent: hi > lo ? [lo, hi] : [lo - span / 2, hi + span / 2], maxbins, nice: true });
-  // The last bin is closed: a maximum on its upper edge counts in it.
-  const nbins = Math.max(1, Math.ceil((hi - start) / step - 1e-9));
+  // A constant sample gets one bin centred on it; otherwise nice edges covering [lo, hi], the last
+  // bin closed so that a maximum on its upper edge counts in it.
+  const half = Math.abs(lo) * 0.05 || 0.5;
+  const { start, step } = hi > lo ? niceBins({ extent: [lo, hi], maxbins, nice: true }) : { start: lo - half, step: 2 * half };
+  const nbins = hi > lo ? Math.max(1, Math.ceil((hi - start) / step - 1e-9)) : 1;
 
   const grouped = sets.length > 1;
   const rows: Array<Record<string, number | string>> = [];

@@ -14,13 +14,14 @@ export interface Isoline {
  * Vega returns filled regions whose rings close around the outside of the grid; those closing
  * stretches lie outside the cell centres and are dropped, leaving the lines themselves.
  *
- * @param levels  explicit thresholds, or the approximate number of "nice" levels.
+ * @param levels  explicit thresholds, or the approximate number of round levels (d3's ticks).
  * @param log     contour log10 of the values (levels are then spaced evenly in log space).
  */
 export function isolines(grid: Grid, levels: number | readonly number[], log = false): Isoline[] {
   const { rows, cols } = grid;
   const values = log ? grid.values.map(Math.log10) : grid.values;
-  const thresholds = typeof levels === 'number' ? undefined : log ? levels.map(Math.log10) : [...levels];
+  const thresholds = typeof levels === 'number' ? niceLevels(values, levels) : log ? levels.map(Math.log10) : [...levels];
+  if (thresholds.length === 0) return [];
   const spec = {
     data: [
       {
@@ -29,7 +30,7 @@ export function isolines(grid: Grid, levels: number | readonly number[], log = f
         transform: [
           {
             type: 'isocontour',
-            ...(thresholds ? { thresholds } : { levels, nice: true, zero: false }),
+            thresholds,
             smooth: true,
           },
         ],
@@ -76,4 +77,17 @@ export function isolines(grid: Grid, levels: number | readonly number[], log = f
     }
   }
   return out;
+}
+
+/** About `count` round values strictly between the grid's minimum and maximum. */
+function niceLevels(values: Float64Array, count: number): number[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) return [];
+  const ticks: number[] = vega.scale('linear')().domain([lo, hi]).ticks(count);
+  return ticks.filter((t) => t > lo && t < hi);
 }

@@ -22,4 +22,4 @@ export {
   type SpectrumAverages,
   type WeightInfo,
 } from './model';
-export { toWeightMatrix, type WeightInput, type WeightMatrix } from './matrix';
+export { type WeightInput } from './matrix';

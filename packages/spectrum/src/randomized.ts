@@ -42,9 +42,9 @@ export interface RandomizedResult {
  * re-orthonormalisation), keeping every block of the sequence AΩ, (AAᵀ)AΩ, (AAᵀ)²AΩ, … as a basis Q
  * (their §4.6; Musco & Musco 2015) instead of only the last. Ritz values are the singular values
  * of B = QᵀA. Kept whole, the space converges far faster on the flat spectral edge of random
- * (freshly initialised) weights: on a Gaussian 1024² matrix, 8 power iterations give relative
- * errors ~1e-3 for the last block alone and ~1e-4 for the whole space, and the latter reaches 1e-7
- * after ~16.
+ * (freshly initialised) weights. Measured on a Gaussian 1024² matrix, relative error of σ₁ after
+ * 8 power iterations: 1e-2 with the last block only (plain subspace iteration), 3e-4 with the
+ * whole space; 2e-7 after 16. Iteration stops when the top k Ritz values settle to `tol`.
  *
  * Ritz values are read from the small Gram matrix BBᵀ, updated by one block per iteration; its
  * eigenvalues square the singular values, which costs relative accuracy only for values below

@@ -1,4 +1,4 @@
-import { InvalidParameterError, checkNumber } from '@descent/tensor';
+import { DescentError, InvalidParameterError, checkNumber } from '@descent/tensor';
 import { bidiagonalSingularValues } from './bidiagonal';
 import { toWeightMatrix, type WeightInput, type WeightMatrix } from './matrix';
 import { randomizedSingularValues } from './randomized';
@@ -21,7 +21,7 @@ export interface RandomizedSolverOptions {
   oversampling?: number;
   /** Relative change of the top-k estimates over one iteration at which to stop. Default 1e-9. */
   tol?: number;
-  /** Most power iterations. Default 100. */
+  /** Most power iterations; without convergence by then a DescentError (code NOT_CONVERGED) is thrown. Default 100. */
   maxIterations?: number;
   /** Seed of the random start block. Default 0. */
   seed?: number | string;
@@ -63,7 +63,7 @@ export function singularValues(weight: WeightInput, options: SingularValuesOptio
 /** σ_max of a weight; 'auto' (default) is randomised for min(m, n) ≥ 256 (to ~1e-10 relative), exact below. */
 export function spectralNorm(weight: WeightInput, options: Omit<SingularValuesOptions, 'k'> = {}): number {
   const w = toWeightMatrix(weight);
-  return computeSingularValues(w, { method: 'auto', ...options, k: 1 }).values[0];
+  return computeSingularValues(w, { ...options, method: options.method ?? 'auto', k: 1 }).values[0];
 }
 
 /** Validated dispatch shared by the public functions. */
@@ -86,5 +86,12 @@ export function computeSingularValues(
   checkNumber('tol', tol, { min: 0, minExclusive: true });
   checkNumber('maxIterations', maxIterations, { min: 1, integer: true });
   const r = randomizedSingularValues(w.data, w.rows, w.cols, { k, oversampling, tol, maxIterations, seed });
+  if (!r.converged) {
+    throw new DescentError(
+      'NOT_CONVERGED',
+      `The top ${k} singular values did not settle to tol ${tol} within maxIterations ${maxIterations} ` +
+        `(${r.matvecs} matrix-vector products); raise maxIterations or tol, or use method 'full'.`,
+    );
+  }
   return { values: r.values, method: 'randomized', iterations: r.iterations, converged: r.converged };
 }

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@descent/tensor';
 import { Matrix } from 'ml-matrix';
-import { toWeightMatrix } from '@descent/spectrum';
-import { FLOAT32_EPS } from '../src/matrix';
+import { FLOAT32_EPS, toWeightMatrix } from '../src/matrix';
 
 beforeAll(async () => {
   await useBackend('wasm');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend, Rng, InvalidParameterError } from '@descent/tensor';
+import { tf, useBackend, Rng, InvalidParameterError, DescentError } from '@descent/tensor';
 import { Matrix } from 'ml-matrix';
 import { singularValues, spectralNorm, AUTO_RANDOMIZED_MIN_SIDE } from '@descent/spectrum';
 import { toWeightMatrix } from '../src/matrix';
@@ -60,6 +60,18 @@ describe('singularValues / spectralNorm', () => {
     } finally {
       t.dispose();
     }
+  });
+
+  it('throw NOT_CONVERGED rather than return unsettled values', () => {
+    const a = rows(gaussian(new Rng('slow'), 300, 300), 300, 300);
+    let error: unknown;
+    try {
+      singularValues(a, { k: 1, method: 'randomized', maxIterations: 2 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DescentError);
+    expect((error as DescentError).code).toBe('NOT_CONVERGED');
   });
 
   it('validate k, method and the solver options', () => {

@@ -1,4 +1,4 @@
-import { Registry, discoverPlugins, type DiscoveredPlugin } from '@descent/registry';
+import { Registry, discoverPlugins, isPlugin, type DiscoveredPlugin } from '@descent/registry';
 import * as sgd from '@descent/optim-sgd';
 import * as adam from '@descent/optim-adam';
 import * as kaiming from '@descent/init-kaiming';
@@ -22,11 +22,9 @@ export async function loadRegistry(cwd = process.cwd()): Promise<LoadedRegistry>
   const builtin: DiscoveredPlugin[] = [];
   for (const [pkg, mod] of BUILTIN_MODULES) {
     for (const value of Object.values(mod)) {
-      if (value && typeof value === 'object' && 'id' in value && 'resolveConfig' in value) {
-        const p = value as { id: string; kind: string; version: string };
-        registry.register(value as never);
-        builtin.push({ package: pkg, id: p.id, kind: p.kind, version: p.version });
-      }
+      if (!isPlugin(value)) continue;
+      registry.register(value);
+      builtin.push({ package: pkg, id: value.id, kind: value.kind, version: value.version });
     }
   }
   let discovered: DiscoveredPlugin[] = [];

@@ -25,7 +25,11 @@ export interface MetaInitOptions {
   eps: number;
   /** Finite-difference step for the Hessian-vector product, relative to ‖θ‖ (default 1e-3). */
   hvpStep: number;
-  /** Relative change of a weight norm for the central difference of GQ (default 1e-2). */
+  /**
+   * Relative change of a weight norm for the central difference of GQ (default 0.1). Only the
+   * difference's sign is used; GQ of a small network is jagged on the 1 % scale (entries with
+   * g ≈ 0 change sign, ReLU kinks), so the sign is taken over ±10 %.
+   */
   scaleStep: number;
   /**
    * 'hvp' (default): the paper code's first-order quotient (g − Hg)/g − 1 with a finite-difference
@@ -34,7 +38,7 @@ export interface MetaInitOptions {
   quotient: 'hvp' | 'step';
 }
 
-export const metaInitDefaults: MetaInitOptions = Object.freeze({ steps: 100, lr: 0.1, momentum: 0.9, eps: 1e-5, hvpStep: 1e-3, scaleStep: 1e-2, quotient: 'hvp' });
+export const metaInitDefaults: MetaInitOptions = Object.freeze({ steps: 100, lr: 0.1, momentum: 0.9, eps: 1e-5, hvpStep: 1e-3, scaleStep: 0.1, quotient: 'hvp' });
 
 export interface MetaInitRunOptions extends Partial<MetaInitOptions> {
   /** Which weights get a tuned norm (default: trainable weights with ≥ 2 dimensions, the paper's choice). */

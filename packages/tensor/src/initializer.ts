@@ -108,7 +108,7 @@ export interface InitializeModelOptions {
  * (a PReLU slope) left alone.
  */
 export function initializeModel(
-  model: { weights: Array<{ name: string; shape: number[]; read(): tf.Tensor; write(v: tf.Tensor): void; trainable: boolean }> },
+  model: { weights: Array<{ name: string; shape: Array<number | null>; read(): tf.Tensor; write(v: tf.Tensor): void; trainable: boolean }> },
   init: Initializer,
   options: InitializeModelOptions = {},
 ): void {

@@ -2,10 +2,11 @@
  * Stable argsort of float64 values: returns `ids` reordered by (values[id], position in `ids`).
  *
  * LSD radix sort on the IEEE-754 bit patterns (sign-flipped so that unsigned order is numeric
- * order), 16 bits per pass. Radix sorting is several times faster than a comparison sort on
- * millions of cells, and its stability gives the deterministic tie-break (by cell index) that
- * the persistence algorithms rely on. Passes whose digit is constant (common for integer-valued
- * grids) are skipped.
+ * order). Radix sorting is several times faster than a comparison sort on millions of cells, and
+ * its stability gives the deterministic tie-break (by cell index) that the persistence algorithms
+ * rely on. Digits are 16 bits wide for large inputs and 8 bits for small ones (whose cost would
+ * otherwise be the 65536-bucket histograms); passes whose digit is constant, common for
+ * integer-valued grids, are skipped.
  */
 export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array {
   const n = ids.length;
@@ -17,7 +18,8 @@ export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array
   const words = new Uint32Array(gathered.buffer);
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
-  const [L, H] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  const L = LITTLE_ENDIAN ? 0 : 1;
+  const H = 1 - L;
   for (let k = 0; k < n; k++) {
     let h = words[2 * k + H];
     let l = words[2 * k + L];
@@ -30,23 +32,29 @@ export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array
     hi[k] = h;
     lo[k] = l;
   }
-  const counts = new Int32Array(4 * 65536);
+  const bits = n > 1 << 16 ? 16 : 8;
+  const buckets = 1 << bits;
+  const mask = buckets - 1;
+  const passes = 64 / bits;
+  // Digit `pass` of the 64-bit key (hi:lo); `bits` divides 32, so a digit never straddles the words.
+  const digit = (pass: number, l: number, h: number): number => {
+    const shift = pass * bits;
+    return shift < 32 ? (l >>> shift) & mask : (h >>> (shift - 32)) & mask;
+  };
+  const counts = new Int32Array(passes * buckets);
   for (let k = 0; k < n; k++) {
     const l = lo[k];
     const h = hi[k];
-    counts[l & 0xffff]++;
-    counts[65536 + (l >>> 16)]++;
-    counts[131072 + (h & 0xffff)]++;
-    counts[196608 + (h >>> 16)]++;
+    for (let pass = 0; pass < passes; pass++) counts[pass * buckets + digit(pass, l, h)]++;
   }
   let idA = Int32Array.from(ids);
   let idB = new Int32Array(n);
   let loB = new Uint32Array(n);
   let hiB = new Uint32Array(n);
-  for (let pass = 0; pass < 4; pass++) {
-    const base = pass * 65536;
+  for (let pass = 0; pass < passes; pass++) {
+    const base = pass * buckets;
     let trivial = false;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < buckets; d++) {
       const c = counts[base + d];
       if (c === n) trivial = true;
       if (c !== 0) break;
@@ -54,19 +62,18 @@ export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array
     if (trivial || n === 0) continue;
     // Exclusive prefix sums turn counts into write positions.
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < buckets; d++) {
       const c = counts[base + d];
       counts[base + d] = sum;
       sum += c;
     }
-    const key = pass < 2 ? lo : hi;
-    const shift = (pass & 1) * 16;
     for (let k = 0; k < n; k++) {
-      const d = (key[k] >>> shift) & 0xffff;
-      const at = counts[base + d]++;
+      const l = lo[k];
+      const h = hi[k];
+      const at = counts[base + digit(pass, l, h)]++;
       idB[at] = idA[k];
-      loB[at] = lo[k];
-      hiB[at] = hi[k];
+      loB[at] = l;
+      hiB[at] = h;
     }
     [idA, idB] = [idB, idA];
     [lo, loB] = [loB, lo];

@@ -103,21 +103,25 @@ export function cubicalPersistence(grid: GridInput, options: CubicalPersistenceO
     toIndex = (dim, cell) => (cell < 0 ? -1 : cellKind[dim] === 1 ? sourceIndex(kh!, cell) : inverse[cell]);
   }
 
-  const result: PersistencePair[] = [];
+  const kept = new PairList();
   for (let i = 0; i < pairs.length; i++) {
     const dimension = pairs.dims[i];
     if (!wanted.has(dimension)) continue;
     const birth = pairs.births[i];
     const death = pairs.deaths[i];
     if (!(death - birth > minPersistence) && death !== Infinity) continue;
-    result.push(
-      toIndex
-        ? { dimension, birth, death, birthIndex: toIndex(dimension, pairs.birthCells[i]), deathIndex: toIndex(dimension, pairs.deathCells[i]) }
-        : { dimension, birth, death },
-    );
+    kept.push(dimension, birth, death, pairs.birthCells[i], pairs.deathCells[i]);
   }
-  if (keepZeroLength) result.push(...zeroLengthPairs(checked.shape, padded.values, order, padded.cells, filtration, pairs, wanted, maxWanted, locations));
-  return sortDiagram(result);
+  if (keepZeroLength) zeroLengthPairs(checked.shape, padded.values, order, padded.cells, filtration, pairs, wanted, maxWanted, kept);
+  // Build the objects last, in their final order: sorting typed keys is much cheaper than objects.
+  const result: PersistencePair[] = [];
+  for (const i of diagramOrder(kept)) {
+    const dimension = kept.dims[i];
+    const birth = kept.births[i];
+    const death = kept.deaths[i];
+    result.push(toIndex ? { dimension, birth, death, birthIndex: toIndex(dimension, kept.birthCells[i]), deathIndex: toIndex(dimension, kept.deathCells[i]) } : { dimension, birth, death });
+  }
+  return result;
 }
 
 /**
@@ -138,8 +142,8 @@ function zeroLengthPairs(
   pairs: PairList,
   wanted: Set<number>,
   maxWanted: number,
-  locations: boolean,
-): PersistencePair[] {
+  out: PairList,
+): void {
   const inverse = new Map<number, number>();
   const cellIndex = new Int32Array(values.length);
   cells.forEach((p, i) => (cellIndex[p] = i));
@@ -159,7 +163,6 @@ function zeroLengthPairs(
     born[pairs.dims[i]][inverse.get(pairs.births[i])!]++;
     if (pairs.deaths[i] !== Infinity) died[pairs.dims[i]][inverse.get(pairs.deaths[i])!]++;
   }
-  const out: PersistencePair[] = [];
   let prev = new Int32Array(L);
   for (let d = 0; d <= maxWanted; d++) {
     const z = new Int32Array(L);
@@ -171,35 +174,31 @@ function zeroLengthPairs(
       for (let l = 0; l < L; l++) {
         const v = levelValues[l];
         if (!Number.isFinite(v)) continue; // GUDHI drops them too: their persistence inf - inf is NaN
-        for (let c = 0; c < z[l]; c++) out.push(locations ? { dimension: d, birth: v, death: v, birthIndex: -1, deathIndex: -1 } : { dimension: d, birth: v, death: v });
+        for (let c = 0; c < z[l]; c++) out.push(d, v, v, -1, -1);
       }
     }
     prev = z;
   }
-  return out;
 }
 
 /**
- * Sorts pairs like GUDHI: dimension descending, then persistence descending, then birth ascending.
- * Three stable radix passes (least significant key first) instead of a comparison sort: diagrams of
- * large grids have hundreds of thousands of pairs.
+ * Order of the pairs as GUDHI lists them: dimension descending, then persistence descending, then
+ * birth ascending. Two stable radix sorts (birth, then persistence) and a stable split by
+ * dimension: diagrams of large grids have hundreds of thousands of pairs.
  */
-export function sortDiagram<T extends PersistencePair>(pairs: T[]): T[] {
-  const n = pairs.length;
-  let ids: Int32Array = Int32Array.from({ length: n }, (_, i) => i);
-  const key = new Float64Array(n);
-  for (let i = 0; i < n; i++) key[i] = pairs[i].birth;
-  ids = argsortValues(key, ids);
+function diagramOrder(list: PairList): Int32Array {
+  const n = list.length;
+  const key = Float64Array.from(list.births);
+  let ids: Int32Array = argsortValues(key, Int32Array.from({ length: n }, (_, i) => i));
   for (let i = 0; i < n; i++) {
-    const pers = pairs[i].death - pairs[i].birth;
+    const pers = list.deaths[i] - list.births[i];
     key[i] = Number.isNaN(pers) ? 0 : -pers;
   }
   ids = argsortValues(key, ids);
-  for (let i = 0; i < n; i++) key[i] = -pairs[i].dimension;
-  ids = argsortValues(key, ids);
-  const sorted = Array.from(ids, (i) => pairs[i]);
-  for (let i = 0; i < n; i++) pairs[i] = sorted[i];
-  return pairs;
+  const out = new Int32Array(n);
+  let at = 0;
+  for (let d = 3; d >= 0; d--) for (let k = 0; k < n; k++) if (list.dims[ids[k]] === d) out[at++] = ids[k];
+  return out;
 }
 
 /** The (birth, death) intervals of one dimension, as GUDHI's `persistence_intervals_in_dimension`. */

@@ -4,7 +4,7 @@ import { ConfigError } from '@descent/registry';
 import { initializerConformance } from '@descent/testkit';
 import { kaimingNormal } from '@descent/init-kaiming';
 import { emergence, emergencePlugin, emergenceFactor, emergenceStd } from '@descent/init-emergence';
-import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type ModelLike } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z } from './stats';
 
 describe('emergence', () => {
   initializerConformance({
@@ -62,7 +62,7 @@ describe('emergence behaviour', () => {
       if (i === 1) layers.push(tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.25 }), sharedAxes: [1] }));
     }
     const model = tf.sequential({ layers });
-    initializeModel(model as unknown as ModelLike, emergence({ nonlinearity: 'relu' }), { rng: 9 });
+    initializeModel(model, emergence({ nonlinearity: 'relu' }), { rng: 9 });
     const kernels = model.getWeights().filter((w) => w.shape.length === 2);
     kernels.forEach((k, i) => {
       const v = k.dataSync();

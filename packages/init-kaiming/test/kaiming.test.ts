@@ -127,7 +127,7 @@ describe('kaiming behaviour', () => {
       ],
     });
     const before = tf.memory().numTensors;
-    initializeModel(model as unknown as ModelLike, kaimingNormal(), { rng: 11 });
+    initializeModel(model, kaimingNormal(), { rng: 11 });
     expect(tf.memory().numTensors).toBe(before);
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn] of [

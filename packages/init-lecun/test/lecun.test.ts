@@ -90,7 +90,7 @@ describe('lecun behaviour', () => {
         tf.layers.dense({ units: 50, biasInitializer: 'ones' }),
       ],
     });
-    initializeModel(model as unknown as ModelLike, lecunNormal(), { rng: 3 });
+    initializeModel(model, lecunNormal(), { rng: 3 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn] of [
       [k1, 100],

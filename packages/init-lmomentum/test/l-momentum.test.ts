@@ -4,8 +4,6 @@ import { ConfigError } from '@descent/registry';
 import { initializerConformance } from '@descent/testkit';
 import { lMomentum, lMomentumPlugin } from '@descent/init-lmomentum';
 
-type ModelLike = Parameters<typeof initializeModel>[0];
-
 function moments(v: ArrayLike<number>) {
   let s2 = 0;
   let s4 = 0;
@@ -98,7 +96,7 @@ describe('l-momentum behaviour', () => {
     const layers: tf.layers.Layer[] = [];
     for (let i = 1; i < dims.length; i++) layers.push(tf.layers.dense({ units: dims[i], inputShape: i === 1 ? [784] : undefined }));
     const model = tf.sequential({ layers });
-    initializeModel(model as unknown as ModelLike, lMomentum(), { rng: 1 });
+    initializeModel(model, lMomentum(), { rng: 1 });
     const kernels = model.getWeights().filter((w) => w.shape.length === 2);
     const norms = kernels.map((w) => spectralNorm(w.dataSync(), w.shape[0]!, w.shape[1]!));
     // With the slope (0.25) as the 6th entry, as the book averages; book: 19.02 and 20.30.
@@ -118,7 +116,7 @@ describe('l-momentum behaviour', () => {
         tf.layers.dense({ units: 8, biasInitializer: 'ones' }),
       ],
     });
-    initializeModel(model as unknown as ModelLike, lMomentum({ alpha: 0.5 }), { rng: 5 });
+    initializeModel(model, lMomentum({ alpha: 0.5 }), { rng: 5 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     expect(moments(k1.dataSync()).m2).toBeCloseTo(0.5, 5);
     expect(moments(k2.dataSync()).m2).toBeCloseTo(0.5, 5);

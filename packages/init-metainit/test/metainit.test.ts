@@ -5,7 +5,6 @@ import { initializerConformance } from '@descent/testkit';
 import { kaimingNormal } from '@descent/init-kaiming';
 import { metaInit, gradientQuotient, metaInitPlugin, metaInitInitializer, hasMetaInitPostInit, runPostInit, metaInitDefaults, type MetaInitModel } from '@descent/init-metainit';
 
-type ModelLike = Parameters<typeof initializeModel>[0];
 const asModel = (m: tf.LayersModel) => m as unknown as MetaInitModel;
 const ce = (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits);
 
@@ -112,7 +111,7 @@ describe('metaInit', () => {
   it('lowers the gradient quotient of a tanh MLP whose weights are 3× too large', () => {
     const { x, y } = classificationBatch(1, 128, 32, 10);
     const model = mlp([32, 128, 128, 10], 'tanh');
-    initializeModel(model as unknown as ModelLike, kaimingNormal({ nonlinearity: 'tanh' }), { rng: 2 });
+    initializeModel(model, kaimingNormal({ nonlinearity: 'tanh' }), { rng: 2 });
     scaleKernels(model, 3);
     const biasesBefore = model.getWeights().filter((w) => w.shape.length === 1).map((w) => Array.from(w.dataSync()));
     const tensorsBefore = tf.memory().numTensors;
@@ -187,7 +186,7 @@ describe('metainit plugin', () => {
       ],
     });
     const init = metaInitInitializer({ steps: 3 });
-    initializeModel(model as unknown as ModelLike, init, { rng: 1 });
+    initializeModel(model, init, { rng: 1 });
     const [, b1, alpha, , b2] = model.getWeights();
     expect([...b1.dataSync(), ...b2.dataSync()].every((v) => v === 0)).toBe(true);
     const r = runPostInit(init, asModel(model), ce, { x, y });

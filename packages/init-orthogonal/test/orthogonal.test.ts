@@ -142,7 +142,7 @@ describe('orthogonal behaviour', () => {
         tf.layers.dense({ units: 10, biasInitializer: 'ones' }),
       ],
     });
-    initializeModel(model as unknown as Parameters<typeof initializeModel>[0], orthogonal({ gain: 2 }), { rng: 3 });
+    initializeModel(model, orthogonal({ gain: 2 }), { rng: 3 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     expect(orthogonalityError(k1.dataSync(), 96, 48, 2)).toBeLessThan(1e-5);
     expect(orthogonalityError(k2.dataSync(), 48, 10, 2)).toBeLessThan(1e-5);

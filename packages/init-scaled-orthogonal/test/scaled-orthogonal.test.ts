@@ -4,8 +4,6 @@ import { ConfigError } from '@descent/registry';
 import { initializerConformance } from '@descent/testkit';
 import { scaledOrthogonal, scaledOrthogonalPlugin, scaledOrthogonalFactor } from '@descent/init-scaled-orthogonal';
 
-type ModelLike = Parameters<typeof initializeModel>[0];
-
 /** Largest |G − f²·I| relative to f², G the Gram matrix of the smaller side of the [numel/out, out] matrix. */
 function relativeOrthogonalityError(v: ArrayLike<number>, shape: number[], f: number): number {
   const cols = shape[shape.length - 1];
@@ -91,7 +89,7 @@ describe('scaled-orthogonal behaviour', () => {
     const layers: tf.layers.Layer[] = [];
     for (let i = 1; i < dims.length; i++) layers.push(tf.layers.dense({ units: dims[i], inputShape: i === 1 ? [784] : undefined, biasInitializer: 'ones' }));
     const model = tf.sequential({ layers });
-    initializeModel(model as unknown as ModelLike, scaledOrthogonal(), { rng: 1 });
+    initializeModel(model, scaledOrthogonal(), { rng: 1 });
     const norms = model.getWeights().filter((w) => w.shape.length === 2).map((w) => spectralNorm(w.dataSync(), w.shape[0]!, w.shape[1]!));
     norms.forEach((s, i) => expect(s).toBeCloseTo(Math.sqrt(2 / dims[i]), 5));
     expect(model.getWeights().filter((w) => w.shape.length === 1).every((b) => b.dataSync().every((x) => x === 0))).toBe(true);
@@ -108,7 +106,7 @@ describe('scaled-orthogonal behaviour', () => {
         tf.layers.dense({ units: 8, biasInitializer: 'ones' }),
       ],
     });
-    initializeModel(model as unknown as ModelLike, scaledOrthogonal({ scale: 1 }), { rng: 5 });
+    initializeModel(model, scaledOrthogonal({ scale: 1 }), { rng: 5 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     expect(relativeOrthogonalityError(k1.dataSync(), [64, 32], 1 / 8)).toBeLessThan(1e-5);
     expect(relativeOrthogonalityError(k2.dataSync(), [32, 8], 1 / Math.sqrt(32))).toBeLessThan(1e-5);

@@ -58,9 +58,3 @@ export function rms(values: ArrayLike<number>): number {
   return Math.sqrt(s / values.length);
 }
 
-/**
- * `initializeModel` types its argument with `shape: number[]`, which a tf.LayersModel's
- * `LayerVariable.shape` (`(number | null)[]`) does not satisfy under strict TypeScript; kernels
- * always have concrete shapes, so the tests cast.
- */
-export type ModelLike = Parameters<typeof import('@descent/tensor').initializeModel>[0];

@@ -81,7 +81,7 @@ describe('xavier behaviour', () => {
       ],
     });
     const gain = calculateGain('tanh');
-    initializeModel(model as unknown as ModelLike, xavierUniform({ gain }), { rng: 3 });
+    initializeModel(model, xavierUniform({ gain }), { rng: 3 });
     const [k1, b1, alpha, k2, b2] = model.getWeights();
     for (const [k, fanIn, fanOut] of [
       [k1, 100, 200],

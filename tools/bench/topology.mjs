@@ -9,7 +9,12 @@
  * 0-2) the same in 3-D with widths 5-15 %. Each grid goes to
  * /usr/bin/python3 as raw float64; both sides time the full call (GUDHI: build the complex and
  * persistence(); Descent: cubicalPersistence(), validation and sorting included) and report the
- * median of `reps` runs after one warm-up. Both diagrams are then compared pair for pair.
+ * median of at least `reps` runs (and at least 0.5 s of runs) after a warm-up. Both diagrams are
+ * then compared pair for pair.
+ *
+ * Then diagram distances: two random diagrams of n points each (births uniform in [-1, 3],
+ * persistence exponential with mean 0.7), exact bottleneck (gudhi.bottleneck_distance, e=0) and
+ * 1-Wasserstein (gudhi.wasserstein, POT), values compared.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../../', import.meta.url);
-const { cubicalPersistence } = await import(new URL('packages/topology/dist/index.js', root).href).catch(() => {
+const { cubicalPersistence, bottleneckDistance, wassersteinDistance } = await import(new URL('packages/topology/dist/index.js', root).href).catch(() => {
   console.error('Build first: cd packages/topology && npx tsup');
   process.exit(1);
 });
@@ -25,6 +30,7 @@ const { cubicalPersistence } = await import(new URL('packages/topology/dist/inde
 const reps = Number(process.argv[2] ?? 5);
 const sizes = (process.argv[3] ?? '256,512,1024').split(',').map(Number);
 const volumes = (process.argv[4] ?? '64').split(',').filter(Boolean).map(Number);
+const diagramSizes = (process.argv[5] ?? '200,1000').split(',').filter(Boolean).map(Number);
 
 function field(n, dims, seed = 7) {
   let s = seed >>> 0;
@@ -48,6 +54,19 @@ function field(n, dims, seed = 7) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Warm up (the JIT needs a few calls), then time at least `reps` runs and at least 0.5 s. */
+function time(f) {
+  for (let r = 0, t0 = performance.now(); r < 3 || performance.now() - t0 < 200; r++) f();
+  const times = [];
+  let value;
+  for (let t0 = performance.now(); times.length < reps || (performance.now() - t0 < 500 && times.length < 100); ) {
+    const t = performance.now();
+    value = f();
+    times.push(performance.now() - t);
+  }
+  return { ms: median(times), value, runs: times.length };
+}
+
 const PY = String.raw`
 import sys, time, json, numpy as np, gudhi
 path, n, dims, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -56,15 +75,39 @@ def run():
     return gudhi.CubicalComplex(top_dimensional_cells=a).persistence()
 run()
 times = []
-for _ in range(reps):
+t0 = time.perf_counter()
+while len(times) < reps or (time.perf_counter() - t0 < 0.5 and len(times) < 100):
     t = time.perf_counter(); p = run(); times.append(time.perf_counter() - t)
 pairs = np.array(sorted((d, b, e) for d, (b, e) in p), dtype=np.float64)
 pairs.tofile(path + '.pairs')
 print(json.dumps({'times': times, 'gudhi': gudhi.__version__}))
 `;
 
+const PY_DIST = String.raw`
+import sys, time, json, numpy as np, gudhi, gudhi.wasserstein
+path, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+x = np.fromfile(path, dtype=np.float64).reshape(2, n, 2)
+out = {}
+for name, f in (('bottleneck', lambda: gudhi.bottleneck_distance(x[0], x[1], e=0)), ('wasserstein', lambda: gudhi.wasserstein.wasserstein_distance(x[0], x[1], order=1))):
+    f()
+    times = []
+    t0 = time.perf_counter()
+    while len(times) < reps or (time.perf_counter() - t0 < 0.5 and len(times) < 100):
+        t = time.perf_counter(); v = f(); times.append(time.perf_counter() - t)
+    out[name] = {'times': times, 'value': float(v)}
+print(json.dumps(out))
+`;
+
+function randomDiagram(n, rnd) {
+  return Array.from({ length: n }, () => {
+    const b = 4 * rnd() - 1;
+    return [b, b - 0.7 * Math.log(1 - rnd())];
+  });
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'descent-topology-bench-'));
 const rows = [];
+const distanceRows = [];
 try {
   for (const [n, dims] of [...sizes.map((n) => [n, 2]), ...volumes.map((n) => [n, 3])]) {
     const data = field(n, dims);
@@ -72,14 +115,7 @@ try {
     const path = join(dir, `grid-${n}-${dims}.f64`);
     writeFileSync(path, Buffer.from(data.buffer));
     // Descent first, then GUDHI, so both see a similar machine state.
-    cubicalPersistence({ data, shape });
-    const ours = [];
-    let diagram;
-    for (let r = 0; r < reps; r++) {
-      const t = performance.now();
-      diagram = cubicalPersistence({ data, shape });
-      ours.push(performance.now() - t);
-    }
+    const { ms: ours, value: diagram } = time(() => cubicalPersistence({ data, shape }));
     const py = spawnSync('/usr/bin/python3', ['-c', PY, path, String(n), String(dims), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (py.status !== 0) throw new Error(py.stderr);
     const ref = JSON.parse(py.stdout);
@@ -88,17 +124,43 @@ try {
     const mine = diagram.map((p) => [p.dimension, p.birth, p.death]).sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
     let same = mine.length * 3 === refPairs.length;
     for (let i = 0; same && i < mine.length; i++) same = mine[i].every((v, k) => v === refPairs[3 * i + k]);
-    rows.push({ grid: shape.join('x'), ours: median(ours), gudhi: median(ref.times) * 1000, pairs: mine.length, same, version: ref.gudhi });
+    rows.push({ grid: shape.join('x'), ours, gudhi: median(ref.times) * 1000, pairs: mine.length, same, version: ref.gudhi });
+  }
+  let s = 11;
+  const rnd = () => (s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32;
+  for (const n of diagramSizes) {
+    const a = randomDiagram(n, rnd);
+    const b = randomDiagram(n, rnd);
+    const path = join(dir, `diagrams-${n}.f64`);
+    writeFileSync(path, Buffer.from(Float64Array.from([...a.flat(), ...b.flat()]).buffer));
+    const py = spawnSync('/usr/bin/python3', ['-c', PY_DIST, path, String(n), String(reps)], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(py.stderr);
+    const ref = JSON.parse(py.stdout);
+    for (const [name, f] of [['bottleneck', () => bottleneckDistance(a, b)], ['wasserstein', () => wassersteinDistance(a, b)]]) {
+      const { ms, value } = time(f);
+      const same = Math.abs(value - ref[name].value) <= 1e-10 * Math.max(1, ref[name].value);
+      distanceRows.push({ name, n, ours: ms, gudhi: median(ref[name].times) * 1000, same });
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`reps=${reps}, median wall time, node ${process.version}, GUDHI ${rows[0]?.version}`);
+console.log(`median wall time of >= ${reps} runs, node ${process.version}, GUDHI ${rows[0]?.version}`);
 console.log('| grid | pairs | Descent | GUDHI CubicalComplex | speed-up | same diagram |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
   console.log(`| ${r.grid} | ${r.pairs} | ${fmt(r.ours)} | ${fmt(r.gudhi)} | ${(r.gudhi / r.ours).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
 }
-if (rows.some((r) => !r.same)) process.exitCode = 1;
+if (distanceRows.length > 0) {
+  console.log('');
+  console.log('| distance | points per diagram | Descent | GUDHI | speed-up | same value |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of distanceRows) {
+    const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+    const ref = r.name === 'bottleneck' ? 'bottleneck_distance(e=0)' : 'wasserstein_distance (POT)';
+    console.log(`| ${r.name} | ${r.n} | ${fmt(r.ours)} | ${fmt(r.gudhi)} ${ref} | ${(r.gudhi / r.ours).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
+  }
+}
+if ([...rows, ...distanceRows].some((r) => !r.same)) process.exitCode = 1;

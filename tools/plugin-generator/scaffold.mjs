@@ -203,6 +203,14 @@ TODO: what it is checked against (torch 1.13 golden vectors from tools/golden, o
     writeFileSync(p, text);
     written.push(rel);
   }
+  // A plugin is built into the `descent` command by being one of its dependencies.
+  const cliManifest = join(rootDir, 'packages', 'cli', 'package.json');
+  if (isPlugin && existsSync(cliManifest)) {
+    const cli = JSON.parse(readFileSync(cliManifest, 'utf8'));
+    cli.dependencies = Object.fromEntries(Object.entries({ ...(cli.dependencies ?? {}), [pkgName]: '^0.1.0' }).sort(([a], [b]) => a.localeCompare(b)));
+    writeFileSync(cliManifest, JSON.stringify(cli, null, 2) + '\n');
+    written.push('packages/cli/package.json');
+  }
   return { dir: pkgDir, files: written, packageName: pkgName, exportName };
 }
 

@@ -23,7 +23,13 @@ export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase
 /** Parses argv against the declared options; undeclared `--key value` pairs are collected in `extra`. */
 export function parse(argv: string[], spec: Record<string, OptionSpec>, allowExtra: boolean): Parsed {
   const options = Object.fromEntries(Object.entries(spec).map(([k, s]) => [k, { type: s.type, ...(s.short ? { short: s.short } : {}) }]));
-  const { values, positionals, tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  // "--lr -1": a negative number is a value, not a short option.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i].startsWith('--') && !argv[i].includes('=') && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
+  const { values, positionals, tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   const extra: Record<string, string | boolean> = {};
   const declared = new Set(Object.keys(spec));
   for (let i = 0; i < tokens.length; i++) {

@@ -1,35 +1,35 @@
-import { Registry, discoverPlugins, isPlugin, type DiscoveredPlugin } from '@descent/registry';
-import * as sgd from '@descent/optim-sgd';
-import * as adam from '@descent/optim-adam';
-import * as kaiming from '@descent/init-kaiming';
-
-/** Plugin packages the CLI ships with; a project's own dependencies are discovered on top. */
-const BUILTIN_MODULES: Array<[string, Record<string, unknown>]> = [
-  ['@descent/optim-sgd', sgd],
-  ['@descent/optim-adam', adam],
-  ['@descent/init-kaiming', kaiming],
-];
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Registry, discoverPlugins, type DiscoveredPlugin } from '@descent/registry';
 
 export interface LoadedRegistry {
   registry: Registry;
+  /** Plugins the CLI ships with: the plugin packages among its own dependencies. */
   builtin: DiscoveredPlugin[];
+  /** Plugins declared by the project the command runs in. */
   discovered: DiscoveredPlugin[];
 }
 
-/** The CLI's registry: built-in plugins plus those declared by the nearest package.json. */
+/** The folder of @descent/cli's package.json, from the built file or the source file. */
+function cliPackageDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * The CLI's registry: the plugin packages @descent/cli depends on (so a plugin added to its
+ * dependencies is built in, with no code change) plus those declared by the nearest package.json
+ * of the working directory.
+ */
 export async function loadRegistry(cwd = process.cwd()): Promise<LoadedRegistry> {
   const registry = new Registry();
-  const builtin: DiscoveredPlugin[] = [];
-  for (const [pkg, mod] of BUILTIN_MODULES) {
-    for (const value of Object.values(mod)) {
-      if (!isPlugin(value)) continue;
-      registry.register(value);
-      builtin.push({ package: pkg, id: value.id, kind: value.kind, version: value.version });
-    }
-  }
+  const builtin = (await discoverPlugins({ cwd: cliPackageDir(), registry, fields: ['dependencies'] })).plugins;
   let discovered: DiscoveredPlugin[] = [];
   try {
-    discovered = (await discoverPlugins({ cwd, registry })).plugins;
+    const own = new Set(builtin.map((p) => p.id));
+    discovered = (await discoverPlugins({ cwd, registry })).plugins.filter((p) => !own.has(p.id));
   } catch (e) {
     if ((e as { code?: string }).code !== 'NO_MANIFEST') throw e;
   }

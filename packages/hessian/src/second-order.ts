@@ -66,14 +66,13 @@ for (const kernelName of ['Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less'
   overrides.push({ kernelName, inputsToSave: ['a', 'b'], gradFunc: (_dy, [a, b]) => ({ a: () => tf.zerosLike(a), b: () => tf.zerosLike(b) }) });
 }
 
-let installed = false;
-
 /**
- * Replaces the gradients listed above in tfjs' global registry (once). Called by every Hessian
- * routine; call it yourself before nesting `tf.grad` through these ops.
+ * Replaces the gradients listed above in tfjs' global registry. Called by every Hessian routine;
+ * call it yourself before nesting `tf.grad` through these ops. Cheap when already in place; it
+ * re-installs them if something (a second copy of tfjs' gradient registrations) replaced them.
  */
 export function enableSecondOrderGradients(): void {
-  if (installed) return;
+  if (overrides.every((g) => tf.getGradient(g.kernelName)?.gradFunc === g.gradFunc)) return;
   const warn = console.warn;
   console.warn = () => {}; // tfjs warns on every re-registration
   try {
@@ -81,7 +80,6 @@ export function enableSecondOrderGradients(): void {
   } finally {
     console.warn = warn;
   }
-  installed = true;
 }
 
 /**

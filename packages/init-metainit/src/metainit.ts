@@ -108,21 +108,25 @@ export function gradientQuotient(model: MetaInitModel, lossFn: MetaInitLoss, bat
     const gNorm = norm(g);
     const thetaNorm = norm(theta);
     const n = vars.reduce((s, v) => s + v.size, 0);
-    if (gNorm === 0) return 0; // a stationary point: Hg/g is undefined; no second-order effect along g
+    // g = 0 exactly: H·g = 0, so every term is |0/eps − 1| = 1 (the formula's value, not a special case).
+    if (gNorm === 0) return 1;
     // next[i] estimates g(θ − g)ᵢ: g − Hg (first order, 'hvp') or the gradient after the step ('step').
     let next: tf.Tensor[];
-    if (quotient === 'step') {
-      vars.forEach((v, i) => v.assign(tf.sub(theta[i], g[i])));
-      next = grads();
-    } else {
-      const h = (hvpStep * Math.max(thetaNorm, 1)) / gNorm;
-      vars.forEach((v, i) => v.assign(tf.add(theta[i], tf.mul(g[i], h))));
-      const gPlus = grads();
-      vars.forEach((v, i) => v.assign(tf.sub(theta[i], tf.mul(g[i], h))));
-      const gMinus = grads();
-      next = g.map((gi, i) => tf.sub(gi, tf.div(tf.sub(gPlus[i], gMinus[i]), 2 * h)));
+    try {
+      if (quotient === 'step') {
+        vars.forEach((v, i) => v.assign(tf.sub(theta[i], g[i])));
+        next = grads();
+      } else {
+        const h = (hvpStep * Math.max(thetaNorm, 1)) / gNorm;
+        vars.forEach((v, i) => v.assign(tf.add(theta[i], tf.mul(g[i], h))));
+        const gPlus = grads();
+        vars.forEach((v, i) => v.assign(tf.sub(theta[i], tf.mul(g[i], h))));
+        const gMinus = grads();
+        next = g.map((gi, i) => tf.sub(gi, tf.div(tf.sub(gPlus[i], gMinus[i]), 2 * h)));
+      }
+    } finally {
+      vars.forEach((v, i) => v.assign(theta[i])); // restore θ exactly, also when the loss throws
     }
-    vars.forEach((v, i) => v.assign(theta[i]));
     let total = tf.scalar(0);
     g.forEach((gi, i) => {
       const sign = tf.sub(tf.mul(tf.cast(tf.greaterEqual(gi, 0), 'float32'), 2), 1);
@@ -171,14 +175,17 @@ export function metaInit(model: MetaInitModel, lossFn: MetaInitLoss, batch: Meta
     if (step === o.steps) break;
     const signs = tuned.map(({ v }) => {
       const saved = v.clone();
-      rescale(v, 1 + o.scaleStep);
-      const up = gqOf(b);
-      v.assign(saved);
-      rescale(v, 1 - o.scaleStep);
-      const down = gqOf(b);
-      v.assign(saved);
-      saved.dispose();
-      return Math.sign(up - down);
+      try {
+        rescale(v, 1 + o.scaleStep);
+        const up = gqOf(b);
+        v.assign(saved);
+        rescale(v, 1 - o.scaleStep);
+        const down = gqOf(b);
+        return Math.sign(up - down);
+      } finally {
+        v.assign(saved);
+        saved.dispose();
+      }
     });
     tuned.forEach(({ v }, j) => {
       const norm = frob(v);

@@ -3,9 +3,8 @@ import { tf, useBackend, initContext, initializeModel, InvalidParameterError, Rn
 import { ConfigError } from '@descent/registry';
 import { initializerConformance } from '@descent/testkit';
 import { kaimingNormal } from '@descent/init-kaiming';
-import { metaInit, gradientQuotient, metaInitPlugin, metaInitInitializer, hasMetaInitPostInit, runPostInit, metaInitDefaults, type MetaInitModel } from '@descent/init-metainit';
+import { metaInit, gradientQuotient, metaInitPlugin, metaInitInitializer, hasMetaInitPostInit, runPostInit, metaInitDefaults } from '@descent/init-metainit';
 
-const asModel = (m: tf.LayersModel) => m as unknown as MetaInitModel;
 const ce = (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits);
 
 function classificationBatch(seed: number, n: number, d: number, classes: number) {
@@ -80,8 +79,8 @@ describe('gradient quotient', () => {
     const expected = g.reduce((s, gi, i) => s + Math.abs((gi - hg[i]) / (gi + eps * (gi >= 0 ? 1 : -1)) - 1), 0) / g.length;
     const mse = (y: tf.Tensor, p: tf.Tensor) => tf.losses.meanSquaredError(y, p);
     const before = Array.from(model.getWeights()[0].dataSync());
-    const hvp = gradientQuotient(asModel(model), mse, { x: xT, y: yT });
-    const step = gradientQuotient(asModel(model), mse, { x: xT, y: yT }, { quotient: 'step' });
+    const hvp = gradientQuotient(model, mse, { x: xT, y: yT });
+    const step = gradientQuotient(model, mse, { x: xT, y: yT }, { quotient: 'step' });
     expect(Math.abs(hvp - expected) / expected).toBeLessThan(1e-3);
     expect(Math.abs(step - expected) / expected).toBeLessThan(1e-3);
     // The weights are restored exactly.
@@ -90,14 +89,29 @@ describe('gradient quotient', () => {
     tf.dispose([xT, yT]);
   });
 
+  it('restores the weights when the loss throws during a perturbed evaluation', () => {
+    const { x, y } = classificationBatch(2, 16, 5, 3);
+    const model = mlp([5, 8, 3], 'tanh');
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    let calls = 0;
+    const flaky = (yt: tf.Tensor, yp: tf.Tensor) => {
+      if (++calls === 2) throw new Error('boom');
+      return ce(yt, yp);
+    };
+    expect(() => gradientQuotient(model, flaky, { x, y })).toThrow('boom');
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
   it('does not leak tensors and counts biases in N', () => {
     const { x, y } = classificationBatch(1, 16, 5, 3);
     const model = mlp([5, 8, 3], 'tanh');
     const before = tf.memory().numTensors;
-    const q = gradientQuotient(asModel(model), ce, { x, y });
+    const q = gradientQuotient(model, ce, { x, y });
     expect(Number.isFinite(q) && q > 0).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => gradientQuotient(asModel(model), ce, { x, y }, { hvpStep: 0 })).toThrow(InvalidParameterError);
+    expect(() => gradientQuotient(model, ce, { x, y }, { hvpStep: 0 })).toThrow(InvalidParameterError);
     model.dispose();
     tf.dispose([x, y]);
   });
@@ -116,7 +130,7 @@ describe('metaInit', () => {
     const biasesBefore = model.getWeights().filter((w) => w.shape.length === 1).map((w) => Array.from(w.dataSync()));
     const tensorsBefore = tf.memory().numTensors;
     const seen: number[] = [];
-    const r = metaInit(asModel(model), ce, { x, y }, { steps: 20, onStep: (_, gq) => seen.push(gq) });
+    const r = metaInit(model, ce, { x, y }, { steps: 20, onStep: (_, gq) => seen.push(gq) });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(r.history).toHaveLength(21);
     expect(seen).toEqual(r.history);
@@ -141,16 +155,16 @@ describe('metaInit', () => {
     const model = mlp([6, 8, 3], 'tanh');
     const batches = [1, 2, 3].map((s) => classificationBatch(s, 16, 6, 3));
     const used: number[] = [];
-    const r0 = metaInit(asModel(model), ce, batches[0], { steps: 0 });
+    const r0 = metaInit(model, ce, batches[0], { steps: 0 });
     expect(r0.history).toHaveLength(1);
     expect(Object.values(r0.scales).every((s) => Math.abs(s - 1) < 1e-6)).toBe(true);
     const first = model.trainableWeights[0].name;
-    const r = metaInit(asModel(model), ce, (k) => (used.push(k), batches[k]), { steps: 2, filter: (name) => name === first });
+    const r = metaInit(model, ce, (k) => (used.push(k), batches[k]), { steps: 2, filter: (name) => name === first });
     expect(used).toEqual([0, 1, 2]);
     expect(Object.keys(r.scales)).toEqual([first]);
-    expect(() => metaInit(asModel(model), ce, batches[0], { lr: 0 })).toThrow(InvalidParameterError);
-    expect(() => metaInit(asModel(model), ce, batches[0], { quotient: 'exact' as never })).toThrow(InvalidParameterError);
-    expect(() => metaInit(asModel(model), ce, batches[0], { filter: () => false })).toThrow(InvalidParameterError);
+    expect(() => metaInit(model, ce, batches[0], { lr: 0 })).toThrow(InvalidParameterError);
+    expect(() => metaInit(model, ce, batches[0], { quotient: 'exact' as never })).toThrow(InvalidParameterError);
+    expect(() => metaInit(model, ce, batches[0], { filter: () => false })).toThrow(InvalidParameterError);
     model.dispose();
     batches.forEach((b) => tf.dispose([b.x, b.y]));
   });
@@ -189,12 +203,12 @@ describe('metainit plugin', () => {
     initializeModel(model, init, { rng: 1 });
     const [, b1, alpha, , b2] = model.getWeights();
     expect([...b1.dataSync(), ...b2.dataSync()].every((v) => v === 0)).toBe(true);
-    const r = runPostInit(init, asModel(model), ce, { x, y });
+    const r = runPostInit(init, model, ce, { x, y });
     expect(r?.history).toHaveLength(4);
     expect(Object.keys(r!.scales)).toHaveLength(2); // the two kernels; the 1-D slope is not tuned
     expect(Array.from(model.getWeights()[2].dataSync())).toEqual([0.25]);
     expect(alpha.shape).toEqual([1]);
-    expect(runPostInit(kaimingNormal(), asModel(model), ce, { x, y })).toBeUndefined();
+    expect(runPostInit(kaimingNormal(), model, ce, { x, y })).toBeUndefined();
     model.dispose();
     tf.dispose([x, y]);
   });

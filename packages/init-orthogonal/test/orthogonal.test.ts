@@ -78,7 +78,7 @@ describe('orthogonal against torch.nn.init.orthogonal_', () => {
     expect([rows, cols]).toEqual([c.cols, c.rows]);
     const k = Math.min(rows, cols);
     const big = Math.max(rows, cols);
-    const draws = Math.max(1, Math.min(20, Math.ceil(1000 / k)));
+    const draws = Math.max(1, Math.min(20, Math.ceil(250 / k)));
     const values: Float32Array[] = [];
     for (let d = 0; d < draws; d++) {
       const t = init(c.tfjsShape, initContext(c.tfjsShape, { rng: new Rng(100 + d) }));
@@ -87,7 +87,7 @@ describe('orthogonal against torch.nn.init.orthogonal_', () => {
       t.dispose();
     }
     // WᵀW = gain²·I (tall) or WWᵀ = gain²·I (wide), within 1e-5; ‖W‖²_F = gain²·min(rows, cols).
-    for (const v of values.slice(0, 2)) {
+    for (const v of values.slice(0, 1)) {
       expect(orthogonalityError(v, rows, cols, gain)).toBeLessThan(1e-5);
       expect(v.reduce((a, x) => a + x * x, 0)).toBeCloseTo(c.expected.frobeniusSquared, 3);
     }

@@ -14,7 +14,8 @@ export interface PointValue {
   accuracy: number;
 }
 
-const defaultLoss = (logits: tf.Tensor, labels: tf.Tensor) =>
+/** Mean softmax cross-entropy of logits against integer (or one-hot) labels (the default loss). */
+export const defaultLoss = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar =>
   tf.tidy(() => {
     const c = logits.shape[logits.rank - 1] as number;
     const oneHot = labels.rank === 1 ? tf.oneHot(labels.toInt(), c) : labels;
@@ -40,6 +41,23 @@ export function moveTo(problem: LandscapeProblem, theta: ParamMap, directions: P
     // assign() shares the data; the temporary tensor itself must still be released.
     tf.tidy(() => v.assign(directions.reduce((acc, d, i) => (coefficients[i] === 0 ? acc : tf.add(acc, tf.mul(d[v.name], coefficients[i]))), base as tf.Tensor)));
   }
+}
+
+/** Runs `fn` with the weights snapshotted and restored afterwards, whatever happens. */
+export function withRestore<T>(problem: LandscapeProblem, theta: ParamMap | undefined, fn: (theta: ParamMap) => T): T {
+  const saved = snapshot(problem);
+  try {
+    return fn(theta ?? saved);
+  } finally {
+    moveTo(problem, saved, [], []);
+    tf.dispose(Object.values(saved));
+  }
+}
+
+/** The problem's loss at the current weights as a scalar tensor (for gradients). */
+export function lossTensor(problem: LandscapeProblem, inputs: tf.Tensor = problem.inputs, labels: tf.Tensor = problem.labels): tf.Scalar {
+  const logits = problem.model.apply(inputs, { training: false }) as tf.Tensor;
+  return (problem.loss ?? defaultLoss)(logits, labels);
 }
 
 /** Loss and accuracy at the model's current weights (inference mode: BatchNorm uses its moving statistics). */

@@ -1,5 +1,5 @@
 import { tf, checkNumber, InvalidParameterError, type ParamMap } from '@descent/tensor';
-import { evaluatePoint, moveTo, snapshot, type LandscapeProblem } from './evaluate';
+import { evaluatePoint, moveTo, withRestore, type LandscapeProblem } from './evaluate';
 
 export function linspace(from: number, to: number, count: number): number[] {
   checkNumber('points', count, { min: 1, integer: true });
@@ -23,17 +23,6 @@ export interface Surface {
   /** Row-major, rows follow y: loss[i·x.length + j] is at (x[j], y[i]). */
   loss: Float64Array;
   accuracy: Float64Array;
-}
-
-/** Runs `fn` with θ snapshotted and restored afterwards, whatever happens. */
-function withRestore<T>(problem: LandscapeProblem, theta: ParamMap | undefined, fn: (theta: ParamMap) => T): T {
-  const saved = snapshot(problem);
-  try {
-    return fn(theta ?? saved);
-  } finally {
-    moveTo(problem, saved, [], []);
-    tf.dispose(Object.values(saved));
-  }
 }
 
 /** Loss along θ + α·d for α in `range` (1-D plot). */

@@ -1,11 +1,21 @@
 /**
  * @descent/models — the chapter's reference models as tfjs-layers models producing logits:
- * SimpleNetwork (MLP), the CIFAR-100 CNN, and the SimpleTransformer.
+ * the SimpleNetwork MLP, the CIFAR-100 CNN and the SimpleTransformer, their building blocks,
+ * a parameter count, and a registry of builders by name.
  */
 export { simpleNetwork, type SimpleNetworkOptions } from './simple-network';
 export { cifarCnn, type CifarCnnOptions } from './cifar-cnn';
-export { simpleTransformer, transformerParameterCount, TRANSFORMER_PRESETS, type SimpleTransformerOptions } from './transformer';
-export { MultiHeadSelfAttention, SinusoidalPositions, MeanMaxPool } from './attention';
-export { ACTIVATIONS, activationLayer, SharedPReLU, type Activation } from './activations';
-export { countParameters } from './count';
+export {
+  simpleTransformer,
+  transformerConfig,
+  transformerParameterCount,
+  TRANSFORMER_PRESETS,
+  type SimpleTransformerOptions,
+  type TransformerConfig,
+} from './transformer';
+export { ACTIVATIONS, activationLayer, SharedPReLU, type Activation, type SharedPReLUArgs } from './activations';
+export { MultiHeadSelfAttention, type MultiHeadSelfAttentionArgs } from './attention';
+export { SinusoidalPositions } from './positional-encoding';
+export { MeanMaxPool } from './pooling';
+export { countParameters, type CountOptions } from './count';
 export { buildModel, listModels, describeModels, type BuildOptions } from './build';

@@ -1,6 +1,15 @@
 import { InvalidParameterError } from '@descent/tensor';
 import { DESCRIPTION_FIELD, PLOT_CONFIG, VEGA_LITE_SCHEMA, describeExpression, vegaLitePlot, type Plot, type VegaLiteSpec } from './plot';
-import { checkLabel, checkNonEmptyArray, checkOnScale, checkOptionalText, checkScale, checkSize, checkTitle, type AxisScale } from './validate';
+import {
+  checkLabel,
+  checkNonEmptyArray,
+  checkOnScale,
+  checkOptionalText,
+  checkScale,
+  checkSize,
+  checkTitle,
+  type AxisScale,
+} from './validate';
 
 /** One bar: a category (eigenvalue index, layer name) and its value; `group` sets bars side by side. */
 export interface Bar {
@@ -44,7 +53,9 @@ export function bars(options: BarsOptions): Plot {
   const yTitle = checkOptionalText('y.title', options.y?.title) ?? 'value';
   const format = checkOptionalText('y.format', options.y?.format);
   const groupTitle = checkOptionalText('groupTitle', options.groupTitle) ?? 'Group';
-  if (options.horizontal !== undefined && typeof options.horizontal !== 'boolean') throw new InvalidParameterError('horizontal', options.horizontal, 'a boolean');
+  if (options.horizontal !== undefined && typeof options.horizontal !== 'boolean') {
+    throw new InvalidParameterError('horizontal', options.horizontal, 'a boolean');
+  }
   const grouped = input.some((b) => b?.group !== undefined);
 
   const labels: string[] = [];
@@ -92,8 +103,16 @@ export function bars(options: BarsOptions): Plot {
     $schema: VEGA_LITE_SCHEMA,
     title: subtitle === undefined ? title : { text: title, subtitle },
     config: PLOT_CONFIG,
-    width: checkSize('width', options.width, horizontal ? 420 : Math.min(900, Math.max(300, labels.length * (grouped ? groups.length * 10 : 14)))),
-    height: checkSize('height', options.height, horizontal ? Math.min(900, Math.max(160, labels.length * (grouped ? groups.length * 8 : 18))) : 280),
+    width: checkSize(
+      'width',
+      options.width,
+      horizontal ? 420 : Math.min(900, Math.max(300, labels.length * (grouped ? groups.length * 10 : 14)))
+    ),
+    height: checkSize(
+      'height',
+      options.height,
+      horizontal ? Math.min(900, Math.max(160, labels.length * (grouped ? groups.length * 8 : 18))) : 280
+    ),
     data: { values },
     transform: [{ calculate: describeExpression(parts), as: DESCRIPTION_FIELD }],
     mark: { type: 'bar' },

@@ -12,7 +12,14 @@ import { InvalidParameterError } from '@descent/tensor';
  * - a function of the value (and its row) for anything else.
  * `null`/`undefined` show as "—", NaN as "NaN", infinities as "∞"/"−∞".
  */
-export type CellFormat = 'auto' | 'integer' | 'percent' | 'bytes' | 'exponent' | { digits: number } | ((value: unknown, row: unknown) => string);
+export type CellFormat =
+  | 'auto'
+  | 'integer'
+  | 'percent'
+  | 'bytes'
+  | 'exponent'
+  | { digits: number }
+  | ((value: unknown, row: unknown) => string);
 
 const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });

@@ -35,7 +35,9 @@ export function checkGrid(input: unknown, xs: unknown, ys: unknown, positive = f
     });
   } else if (input !== null && typeof input === 'object' && isArrayLike((input as { values?: unknown }).values)) {
     const g = input as { values: ArrayLike<number>; rows: unknown; cols: unknown };
-    if (!Number.isInteger(g.rows) || !Number.isInteger(g.cols)) throw new InvalidParameterError('grid', { rows: g.rows, cols: g.cols }, 'integer rows and cols');
+    if (!Number.isInteger(g.rows) || !Number.isInteger(g.cols)) {
+      throw new InvalidParameterError('grid', { rows: g.rows, cols: g.cols }, 'integer rows and cols');
+    }
     rows = g.rows as number;
     cols = g.cols as number;
     if (g.values.length !== rows * cols) {
@@ -52,7 +54,7 @@ export function checkGrid(input: unknown, xs: unknown, ys: unknown, positive = f
       throw new InvalidParameterError(
         `grid[${Math.floor(i / cols)}][${i % cols}]`,
         v,
-        positive ? 'a positive finite number (the colour scale is logarithmic)' : 'a finite number',
+        positive ? 'a positive finite number (the colour scale is logarithmic)' : 'a finite number'
       );
     }
   }
@@ -61,7 +63,11 @@ export function checkGrid(input: unknown, xs: unknown, ys: unknown, positive = f
 
 function checkAxis(parameter: string, input: unknown, length: number, what: string): Float64Array {
   if (!isArrayLike(input) || input.length !== length) {
-    throw new InvalidParameterError(parameter, isArrayLike(input) ? `${input.length} values` : input, `${length} values, one per grid ${what.slice(0, -1)}`);
+    throw new InvalidParameterError(
+      parameter,
+      isArrayLike(input) ? `${input.length} values` : input,
+      `${length} values, one per grid ${what.slice(0, -1)}`
+    );
   }
   const out = Float64Array.from(input as ArrayLike<number>);
   for (let i = 0; i < out.length; i++) {

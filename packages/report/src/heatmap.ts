@@ -84,11 +84,29 @@ export function heatmap(options: HeatmapOptions): Plot {
       // A hairline stroke in the fill colour closes the anti-aliasing seams between cells.
       mark: { type: 'rect', strokeWidth: 0.6 },
       encoding: {
-        x: { field: 'x0', type: 'quantitative', title: xTitle, scale: { domain: [xe[0], xe[grid.cols]], nice: false, zero: false }, axis: { grid: false } },
+        x: {
+          field: 'x0',
+          type: 'quantitative',
+          title: xTitle,
+          scale: { domain: [xe[0], xe[grid.cols]], nice: false, zero: false },
+          axis: { grid: false },
+        },
         x2: { field: 'x1' },
-        y: { field: 'y0', type: 'quantitative', title: yTitle, scale: { domain: [ye[0], ye[grid.rows]], nice: false, zero: false }, axis: { grid: false } },
+        y: {
+          field: 'y0',
+          type: 'quantitative',
+          title: yTitle,
+          scale: { domain: [ye[0], ye[grid.rows]], nice: false, zero: false },
+          axis: { grid: false },
+        },
         y2: { field: 'y1' },
-        color: { field: 'value', type: 'quantitative', title: valueTitle, scale: colorScale, legend: { gradientLength: Math.max(60, height - 40) } },
+        color: {
+          field: 'value',
+          type: 'quantitative',
+          title: valueTitle,
+          scale: colorScale,
+          legend: { gradientLength: Math.max(60, height - 40) },
+        },
         stroke: { field: STROKE_FIELD, type: 'quantitative', scale: colorScale, legend: null },
         tooltip: parts.map((p) => ({ ...p, type: 'quantitative' })),
         description: { field: DESCRIPTION_FIELD, type: 'nominal' },
@@ -147,7 +165,9 @@ function checkLevels(value: unknown, scale: AxisScale): false | number | number[
   if (value === undefined || value === false) return false;
   if (value === true) return 10;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 1 || value > 100) throw new InvalidParameterError('isolines', value, 'true, false, an integer in [1, 100] or an array of levels');
+    if (!Number.isInteger(value) || value < 1 || value > 100) {
+      throw new InvalidParameterError('isolines', value, 'true, false, an integer in [1, 100] or an array of levels');
+    }
     return value;
   }
   if (Array.isArray(value) && value.length > 0) {

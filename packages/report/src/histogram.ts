@@ -34,8 +34,12 @@ export function histogram(options: HistogramOptions): Plot {
   const subtitle = checkOptionalText('subtitle', options.subtitle);
   const sets = namedSets(options.values);
   const maxbins = options.bins ?? 30;
-  if (!Number.isInteger(maxbins) || maxbins < 1 || maxbins > 1000) throw new InvalidParameterError('bins', options.bins, 'an integer in [1, 1000]');
-  if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new InvalidParameterError('normalize', options.normalize, 'a boolean');
+  if (!Number.isInteger(maxbins) || maxbins < 1 || maxbins > 1000) {
+    throw new InvalidParameterError('bins', options.bins, 'an integer in [1, 1000]');
+  }
+  if (options.normalize !== undefined && typeof options.normalize !== 'boolean') {
+    throw new InvalidParameterError('normalize', options.normalize, 'a boolean');
+  }
   const scale = checkScale('y.scale', options.y?.scale);
   const xTitle = checkOptionalText('x.title', options.x?.title) ?? 'value';
   const xFormat = checkOptionalText('x.format', options.x?.format);
@@ -67,7 +71,11 @@ export function histogram(options: HistogramOptions): Plot {
     for (let i = 0; i < values.length; i++) counts[Math.min(nbins - 1, Math.max(0, Math.floor((values[i] - start) / step)))]++;
     counts.forEach((count, b) => {
       if (scale === 'log' && count === 0) return;
-      const row: Record<string, number | string> = { start: start + b * step, end: start + (b + 1) * step, count: options.normalize ? count / values.length : count };
+      const row: Record<string, number | string> = {
+        start: start + b * step,
+        end: start + (b + 1) * step,
+        count: options.normalize ? count / values.length : count,
+      };
       if (grouped) row.group = name;
       rows.push(row);
     });
@@ -80,9 +88,23 @@ export function histogram(options: HistogramOptions): Plot {
     { field: 'count', title: yTitle, format: options.normalize ? '.3~%' : 'd' },
   ];
   const encoding: Record<string, unknown> = {
-    x: { field: 'start', type: 'quantitative', bin: 'binned', title: xTitle, scale: { zero: false, nice: false, domain: [start, start + nbins * step] }, ...(xFormat ? { axis: { format: xFormat } } : {}) },
+    x: {
+      field: 'start',
+      type: 'quantitative',
+      bin: 'binned',
+      title: xTitle,
+      scale: { zero: false, nice: false, domain: [start, start + nbins * step] },
+      ...(xFormat ? { axis: { format: xFormat } } : {}),
+    },
     x2: { field: 'end' },
-    y: { field: 'count', type: 'quantitative', title: yTitle, stack: null, scale: { type: scale }, ...(options.normalize ? { axis: { format: '~%' } } : {}) },
+    y: {
+      field: 'count',
+      type: 'quantitative',
+      title: yTitle,
+      stack: null,
+      scale: { type: scale },
+      ...(options.normalize ? { axis: { format: '~%' } } : {}),
+    },
     tooltip: parts.map((p) => ({ ...p, type: p.field === 'group' ? 'nominal' : 'quantitative' })),
     description: { field: DESCRIPTION_FIELD, type: 'nominal' },
     ...(grouped ? { color: { field: 'group', type: 'nominal', title: groupTitle, scale: { domain: sets.map(([name]) => name) } } } : {}),
@@ -102,7 +124,11 @@ export function histogram(options: HistogramOptions): Plot {
 }
 
 /** vega-statistics' `bin` (re-exported by vega at run time, missing from its typings). */
-const niceBins = (vega as unknown as { bin(options: { extent: [number, number]; maxbins: number; nice: boolean }): { start: number; stop: number; step: number } }).bin;
+const niceBins = (
+  vega as unknown as {
+    bin(options: { extent: [number, number]; maxbins: number; nice: boolean }): { start: number; stop: number; step: number };
+  }
+).bin;
 
 function namedSets(input: unknown): Array<[string, ArrayLike<number>]> {
   const isList = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
@@ -112,7 +138,9 @@ function namedSets(input: unknown): Array<[string, ArrayLike<number>]> {
   else throw new InvalidParameterError('values', input, 'an array of numbers, or { name: numbers }');
   if (sets.length === 0) throw new InvalidParameterError('values', input, 'at least one set of samples');
   for (const [name, values] of sets) {
-    if (!isList(values) || values.length === 0) throw new InvalidParameterError(name ? `values.${name}` : 'values', values, 'a non-empty array of numbers');
+    if (!isList(values) || values.length === 0) {
+      throw new InvalidParameterError(name ? `values.${name}` : 'values', values, 'a non-empty array of numbers');
+    }
   }
   return sets;
 }

@@ -52,7 +52,9 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
   if (options === null || typeof options !== 'object') throw new InvalidParameterError('options', options, 'an options object');
   const title = checkTitle('title', options.title);
   const subtitle = optionalString('subtitle', options.subtitle);
-  if (!Array.isArray(options.sections)) throw new InvalidParameterError('sections', options.sections, 'an array of { heading, text?, plots?, tableHtml?, svg? }');
+  if (!Array.isArray(options.sections)) {
+    throw new InvalidParameterError('sections', options.sections, 'an array of { heading, text?, plots?, tableHtml?, svg? }');
+  }
   const sections = options.sections.map(checkSection);
   const summary = checkRecord('summary', options.summary);
   const versions = checkRecord('versions', options.versions);
@@ -98,13 +100,18 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
   });
 
   if (config !== undefined) {
-    body.push('<section id="configuration"><h2>Configuration</h2>', `<pre class="config"><code>${escapeHtml(config)}</code></pre>`, '</section>');
+    body.push(
+      '<section id="configuration"><h2>Configuration</h2>',
+      `<pre class="config"><code>${escapeHtml(config)}</code></pre>`,
+      '</section>'
+    );
   }
   if ((versions && versions.length > 0) || links.length > 0) {
     body.push('<footer>');
     if (versions && versions.length > 0) {
       body.push('<h2>Versions</h2><table class="descent-table key-values"><tbody>');
-      for (const [k, v] of versions) body.push(`<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v as string)}</code></td></tr>`);
+      for (const [k, v] of versions)
+        body.push(`<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v as string)}</code></td></tr>`);
       body.push('</tbody></table>');
     }
     if (links.length > 0) {
@@ -155,12 +162,16 @@ export function scopeIds(svg: string, prefix: string): string {
 }
 
 function checkSection(s: ReportSection, i: number): Required<Pick<ReportSection, 'heading' | 'plots'>> & ReportSection {
-  if (s === null || typeof s !== 'object') throw new InvalidParameterError(`sections[${i}]`, s, 'an object { heading, text?, plots?, tableHtml?, svg? }');
+  if (s === null || typeof s !== 'object') {
+    throw new InvalidParameterError(`sections[${i}]`, s, 'an object { heading, text?, plots?, tableHtml?, svg? }');
+  }
   checkTitle(`sections[${i}].heading`, s.heading);
   optionalString(`sections[${i}].text`, s.text);
   optionalString(`sections[${i}].tableHtml`, s.tableHtml);
   optionalString(`sections[${i}].svg`, s.svg);
-  if (s.svg !== undefined && !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(s.svg)) throw new InvalidParameterError(`sections[${i}].svg`, s.svg.slice(0, 40), 'an SVG document (starting with <svg)');
+  if (s.svg !== undefined && !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(s.svg)) {
+    throw new InvalidParameterError(`sections[${i}].svg`, s.svg.slice(0, 40), 'an SVG document (starting with <svg)');
+  }
   const plots = s.plots ?? [];
   if (!Array.isArray(plots)) throw new InvalidParameterError(`sections[${i}].plots`, plots, 'an array of plots');
   plots.forEach((p, j) => {
@@ -203,8 +214,13 @@ function prettyJson(value: unknown): string {
   try {
     out = JSON.stringify(
       value,
-      (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v),
-      2,
+      (_, v: unknown) =>
+        typeof v === 'bigint'
+          ? v.toString()
+          : ArrayBuffer.isView(v) && !(v instanceof DataView)
+          ? Array.from(v as unknown as ArrayLike<number>)
+          : v,
+      2
     );
   } catch (e) {
     throw new InvalidParameterError('config', String(e), 'a JSON-serialisable value (no cycles)');
@@ -215,10 +231,13 @@ function prettyJson(value: unknown): string {
 
 function generatedText(v: unknown): string | undefined {
   if (v === null) return undefined;
-  if (v === undefined) return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   if (typeof v === 'string') return v;
-  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  throw new InvalidParameterError('generatedAt', v, 'a Date, a string or null');
+  const date = v === undefined ? new Date() : v;
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new InvalidParameterError('generatedAt', v, 'a Date, a string or null');
+  }
+  const iso = date.toISOString(); // 2025-01-02T03:04:05.678Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
 function sectionIds(headings: string[]): string[] {

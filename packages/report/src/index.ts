@@ -5,7 +5,15 @@
 export { type Plot, type PlotKind, type VegaLiteSpec, vegaLitePlot, renderSvg, PLOT_CONFIG } from './plot';
 export { type AxisScale } from './validate';
 export { lineChart, type LineChartOptions, type FieldAxis } from './line-chart';
-export { metricsPanels, METRICS, DEFAULT_METRICS, type EpochRecordLike, type MetricKey, type MetricPanel, type MetricsPanelsOptions } from './metrics-panels';
+export {
+  metricsPanels,
+  METRICS,
+  DEFAULT_METRICS,
+  type EpochRecordLike,
+  type MetricKey,
+  type MetricPanel,
+  type MetricsPanelsOptions,
+} from './metrics-panels';
 export { heatmap, contour, type HeatmapOptions } from './heatmap';
 export { type GridInput } from './grid';
 export { scatter, type ScatterOptions, type ScatterPoint, type AxisOptions } from './scatter';

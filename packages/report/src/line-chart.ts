@@ -69,7 +69,9 @@ export function lineChart(options: LineChartOptions): Plot {
   const yField = checkFieldName('y.field', options.y?.field);
   const sField = options.series === undefined ? undefined : checkFieldName('series.field', options.series.field);
   const fields = [xField, yField, sField].filter((f) => f !== undefined);
-  if (new Set(fields).size !== fields.length) throw new InvalidParameterError('series.field', sField ?? yField, 'x, y and series must be different fields');
+  if (new Set(fields).size !== fields.length) {
+    throw new InvalidParameterError('series.field', sField ?? yField, 'x, y and series must be different fields');
+  }
   const xScale = checkScale('x.scale', options.x.scale);
   const yScale = checkScale('y.scale', options.y.scale);
 
@@ -93,7 +95,10 @@ export function lineChart(options: LineChartOptions): Plot {
     const value: Record<string, number | string | null> = { [xField]: x, [yField]: y };
     if (sField !== undefined) {
       const s = checkLabel(`data[${i}].${sField}`, row[sField]);
-      if (!seen.has(s)) (seen.add(s), domain.push(s));
+      if (!seen.has(s)) {
+        seen.add(s);
+        domain.push(s);
+      }
       counts.set(s, (counts.get(s) ?? 0) + 1);
       value[sField] = s;
     }
@@ -101,7 +106,9 @@ export function lineChart(options: LineChartOptions): Plot {
   });
   if (present === 0) throw new InvalidParameterError(`data[*].${yField}`, null, 'at least one finite value');
   const longest = sField === undefined ? rows.length : Math.max(...counts.values());
-  if (options.points !== undefined && typeof options.points !== 'boolean') throw new InvalidParameterError('points', options.points, 'a boolean');
+  if (options.points !== undefined && typeof options.points !== 'boolean') {
+    throw new InvalidParameterError('points', options.points, 'a boolean');
+  }
 
   const unit = lineUnit({
     x: {
@@ -118,7 +125,10 @@ export function lineChart(options: LineChartOptions): Plot {
       format: checkOptionalText('y.format', options.y.format),
       zero: options.y.zero === true,
     },
-    series: sField === undefined ? undefined : { field: sField, title: checkOptionalText('series.title', options.series?.title) ?? sField, domain },
+    series:
+      sField === undefined
+        ? undefined
+        : { field: sField, title: checkOptionalText('series.title', options.series?.title) ?? sField, domain },
     points: options.points ?? longest <= MAX_POINTS_DRAWN,
     width: checkSize('width', options.width, 460),
     height: checkSize('height', options.height, 280),
@@ -161,9 +171,14 @@ export function lineUnit(u: LineUnit): Record<string, unknown> {
   }
   parts.push(
     { field: u.x.field, title: u.x.title, format: u.x.format ?? (u.x.integer ? 'd' : '.4~g') },
-    { field: u.y.field, title: u.y.hoverTitle ?? u.y.title, format: u.y.format ?? '.4~g' },
+    { field: u.y.field, title: u.y.hoverTitle ?? u.y.title, format: u.y.format ?? '.4~g' }
   );
-  encoding.tooltip = parts.map((p) => ({ field: fieldRef(p.field), type: p.field === u.series?.field ? 'nominal' : 'quantitative', title: p.title, format: p.format }));
+  encoding.tooltip = parts.map((p) => ({
+    field: fieldRef(p.field),
+    type: p.field === u.series?.field ? 'nominal' : 'quantitative',
+    title: p.title,
+    format: p.format,
+  }));
   encoding.description = { field: DESCRIPTION_FIELD, type: 'nominal' };
   return {
     width: u.width,

@@ -84,7 +84,7 @@ export const DEFAULT_METRICS: readonly MetricKey[] = ['trainLoss', 'testLoss', '
 export function metricsPanels(
   runs: ReadonlyArray<{ name: string; records: ReadonlyArray<EpochRecordLike> }>,
   metrics: ReadonlyArray<MetricKey | MetricPanel> = DEFAULT_METRICS,
-  options: MetricsPanelsOptions = {},
+  options: MetricsPanelsOptions = {}
 ): Plot {
   checkNonEmptyArray('runs', runs);
   checkNonEmptyArray('metrics', metrics);
@@ -101,7 +101,11 @@ export function metricsPanels(
     if (panel === null || typeof panel !== 'object' || !Object.hasOwn(METRICS, panel.metric)) {
       throw new InvalidParameterError(`metrics[${i}]`, m, `one of ${Object.keys(METRICS).join(', ')} (or { metric, title?, scale? })`);
     }
-    return { ...panel, scale: checkScale(`metrics[${i}].scale`, panel.scale), title: checkOptionalText(`metrics[${i}].title`, panel.title) };
+    return {
+      ...panel,
+      scale: checkScale(`metrics[${i}].scale`, panel.scale),
+      title: checkOptionalText(`metrics[${i}].title`, panel.title),
+    };
   });
 
   const names = new Set<string>();
@@ -138,7 +142,12 @@ export function metricsPanels(
     }
     if (count === 0) continue;
     const unit = lineUnit({
-      x: { field: 'epoch', title: 'Epoch', scale: 'linear', integer: runs.every((r) => r.records.every((rec) => Number.isInteger(rec.epoch))) },
+      x: {
+        field: 'epoch',
+        title: 'Epoch',
+        scale: 'linear',
+        integer: runs.every((r) => r.records.every((rec) => Number.isInteger(rec.epoch))),
+      },
       y: { field: 'value', title: info.axis, hoverTitle: panel.title ?? info.title, scale: panel.scale, format: info.format, zero: false },
       series: { field: 'run', title: seriesTitle, domain: [...names] },
       points: longest <= MAX_POINTS_DRAWN,

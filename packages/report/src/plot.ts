@@ -92,7 +92,8 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 function addHoverTitles(svg: string): string {
   return svg.replace(/<(path|rect)(\s[^>]*)\/>/g, (element, tag: string, attributes: string) => {
     const label = /\saria-label="([^"]*)"/.exec(attributes);
-    if (!label || !/\srole="graphics-symbol"/.test(attributes) || /aria-roledescription="(line|area) mark"/.test(attributes)) return element;
+    const single = /\srole="graphics-symbol"/.test(attributes) && !/aria-roledescription="(line|area) mark"/.test(attributes);
+    if (!label || !single) return element;
     return `<${tag}${attributes}><title>${label[1]}</title></${tag}>`;
   });
 }

@@ -1,6 +1,15 @@
 import { InvalidParameterError } from '@descent/tensor';
 import { DESCRIPTION_FIELD, PLOT_CONFIG, VEGA_LITE_SCHEMA, describeExpression, vegaLitePlot, type Plot, type VegaLiteSpec } from './plot';
-import { checkLabel, checkNonEmptyArray, checkOnScale, checkOptionalText, checkScale, checkSize, checkTitle, type AxisScale } from './validate';
+import {
+  checkLabel,
+  checkNonEmptyArray,
+  checkOnScale,
+  checkOptionalText,
+  checkScale,
+  checkSize,
+  checkTitle,
+  type AxisScale,
+} from './validate';
 
 /** A point of a scatter plot or trajectory. */
 export interface ScatterPoint {
@@ -102,7 +111,7 @@ export function pointLayers(
     path?: boolean;
     /** Underlay the paths with a white halo (for paths drawn over a heatmap). */
     halo?: boolean;
-  },
+  }
 ): PointLayers {
   const points = checkNonEmptyArray<ScatterPoint>(parameter, input);
   if (o.path !== undefined && typeof o.path !== 'boolean') throw new InvalidParameterError('path', o.path, 'a boolean');
@@ -117,13 +126,17 @@ export function pointLayers(
   const steps = new Map<string, number>();
   const groups: string[] = [];
   const rows = points.map((p, i) => {
-    if (p === null || typeof p !== 'object') throw new InvalidParameterError(`${parameter}[${i}]`, p, 'an object { x, y, group?, value?, label? }');
+    if (p === null || typeof p !== 'object') {
+      throw new InvalidParameterError(`${parameter}[${i}]`, p, 'an object { x, y, group?, value?, label? }');
+    }
     const row: Record<string, number | string> = {
       x: checkOnScale(`${parameter}[${i}].x`, p.x, o.xScale),
       y: checkOnScale(`${parameter}[${i}].y`, p.y, o.yScale),
     };
     const group = p.group === undefined ? '' : checkLabel(`${parameter}[${i}].group`, p.group);
-    if (hasGroups && group === '') throw new InvalidParameterError(`${parameter}[${i}].group`, p.group, 'a group (some points have one, so all need one)');
+    if (hasGroups && group === '') {
+      throw new InvalidParameterError(`${parameter}[${i}].group`, p.group, 'a group (some points have one, so all need one)');
+    }
     if (hasGroups) row.group = group;
     if (!steps.has(group)) groups.push(group);
     const step = steps.get(group) ?? 0;
@@ -140,7 +153,7 @@ export function pointLayers(
   const hasLabels = rows.some((r) => r.label !== undefined);
 
   const parts: Array<{ field: string; title: string; format?: string }> = [];
-  if (hasGroups) parts.push({ field: 'group', title: colorBy === 'group' ? (color?.title ?? 'Group') : 'Group' });
+  if (hasGroups) parts.push({ field: 'group', title: colorBy === 'group' ? color?.title ?? 'Group' : 'Group' });
   if (o.path) parts.push({ field: STEP_FIELD, title: 'Step', format: 'd' });
   parts.push({ field: 'x', title: o.xTitle, format: o.xFormat ?? '.4~g' }, { field: 'y', title: o.yTitle, format: o.yFormat ?? '.4~g' });
   if (hasValues) parts.push({ field: 'value', title: color?.title ?? 'Value', format: '.4~g' });
@@ -150,8 +163,8 @@ export function pointLayers(
     colorBy === 'group'
       ? { field: 'group', type: 'nominal', title: color?.title ?? 'Group', scale: { domain: groups } }
       : colorBy === 'value'
-        ? { field: 'value', type: 'quantitative', title: color?.title ?? 'Value', scale: { type: valueScale, scheme: 'plasma' } }
-        : undefined;
+      ? { field: 'value', type: 'quantitative', title: color?.title ?? 'Value', scale: { type: valueScale, scheme: 'plasma' } }
+      : undefined;
   const position = {
     x: { field: 'x', type: 'quantitative', ...(o.xFormat ? { axis: { format: o.xFormat } } : {}) },
     y: { field: 'y', type: 'quantitative', ...(o.yFormat ? { axis: { format: o.yFormat } } : {}) },
@@ -162,7 +175,11 @@ export function pointLayers(
     layers.push({
       data,
       mark: { type: 'line', strokeWidth: 4.5, color: 'white', opacity: 0.8 },
-      encoding: { ...position, ...(hasGroups ? { detail: { field: 'group', type: 'nominal' } } : {}), order: { field: STEP_FIELD, type: 'quantitative' } },
+      encoding: {
+        ...position,
+        ...(hasGroups ? { detail: { field: 'group', type: 'nominal' } } : {}),
+        order: { field: STEP_FIELD, type: 'quantitative' },
+      },
     });
   }
   if (o.path) {
@@ -179,11 +196,24 @@ export function pointLayers(
   layers.push({
     data,
     transform: [{ calculate: describeExpression(parts), as: DESCRIPTION_FIELD }],
-    mark: { type: 'point', filled: true, size: o.path ? 36 : 48, opacity: 0.95, stroke: 'white', strokeWidth: o.halo ? 0.4 : 0.8, ...(colorEncoding ? {} : { color: '#4c78a8' }) },
+    mark: {
+      type: 'point',
+      filled: true,
+      size: o.path ? 36 : 48,
+      opacity: 0.95,
+      stroke: 'white',
+      strokeWidth: o.halo ? 0.4 : 0.8,
+      ...(colorEncoding ? {} : { color: '#4c78a8' }),
+    },
     encoding: {
       ...position,
       ...(colorEncoding ? { color: colorEncoding } : {}),
-      tooltip: parts.map((p) => ({ field: p.field, type: p.field === 'group' || p.field === 'label' ? 'nominal' : 'quantitative', title: p.title, format: p.format })),
+      tooltip: parts.map((p) => ({
+        field: p.field,
+        type: p.field === 'group' || p.field === 'label' ? 'nominal' : 'quantitative',
+        title: p.title,
+        format: p.format,
+      })),
       description: { field: DESCRIPTION_FIELD, type: 'nominal' },
     },
   });

@@ -68,8 +68,16 @@ export function markdownTable(rows: ReadonlyArray<TableRow>, columns?: ReadonlyA
 export function textTable(rows: ReadonlyArray<TableRow>, columns?: ReadonlyArray<string | Column>): string {
   const cols = resolve(rows, columns).map((c) => ({ ...c, title: oneLine(c.title), cells: c.cells.map(oneLine) }));
   const widths = cols.map((c) => Math.max(width(c.title), ...c.cells.map(width)));
-  const line = (cells: string[]) => cells.map((s, i) => pad(s, widths[i], cols[i].align)).join('  ').trimEnd();
-  return [line(cols.map((c) => c.title)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map((_, r) => line(cols.map((c) => c.cells[r])))].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => pad(s, widths[i], cols[i].align))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(cols.map((c) => c.title)),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map((_, r) => line(cols.map((c) => c.cells[r]))),
+  ].join('\n');
 }
 
 function resolve(rows: unknown, columns: unknown): Resolved[] {
@@ -84,7 +92,9 @@ function resolve(rows: unknown, columns: unknown): Resolved[] {
     specs = [...keys];
     if (specs.length === 0) throw new InvalidParameterError('columns', columns, 'columns, or rows with at least one key to take them from');
   } else {
-    if (!Array.isArray(columns) || columns.length === 0) throw new InvalidParameterError('columns', columns, 'a non-empty array of keys or { key, title?, format?, align? }');
+    if (!Array.isArray(columns) || columns.length === 0) {
+      throw new InvalidParameterError('columns', columns, 'a non-empty array of keys or { key, title?, format?, align? }');
+    }
     specs = columns;
   }
   return specs.map((spec, i) => {
@@ -92,7 +102,9 @@ function resolve(rows: unknown, columns: unknown): Resolved[] {
     if (column === null || typeof column !== 'object' || typeof column.key !== 'string' || column.key === '') {
       throw new InvalidParameterError(`columns[${i}]`, spec, 'a key, or { key, title?, format?, align? }');
     }
-    if (column.title !== undefined && typeof column.title !== 'string') throw new InvalidParameterError(`columns[${i}].title`, column.title, 'a string');
+    if (column.title !== undefined && typeof column.title !== 'string') {
+      throw new InvalidParameterError(`columns[${i}].title`, column.title, 'a string');
+    }
     if (column.align !== undefined && !['left', 'right', 'center'].includes(column.align)) {
       throw new InvalidParameterError(`columns[${i}].align`, column.align, "'left', 'right' or 'center'");
     }

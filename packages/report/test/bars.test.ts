@@ -26,7 +26,9 @@ describe('bars', () => {
     const svg = await bars({ title: 'Spectra', bars: grouped, groupTitle: 'Model' }).toSvg();
     expect(countMarks(svg, 'bar')).toBe(10);
     expect(texts(svg)).toEqual(expect.arrayContaining(['Model', 'epoch 1', 'epoch 15']));
-    const spec = bars({ title: 'Layers', bars: [{ label: 'dense_1', value: 3 }], horizontal: true }).spec as { encoding: { y: { field: string } } };
+    const spec = bars({ title: 'Layers', bars: [{ label: 'dense_1', value: 3 }], horizontal: true }).spec as {
+      encoding: { y: { field: string } };
+    };
     expect(spec.encoding.y.field).toBe('label');
   });
 
@@ -34,9 +36,25 @@ describe('bars', () => {
     ['no bars', { bars: [] }],
     ['a NaN value', { bars: [{ label: 'a', value: NaN }] }],
     ['a zero on a log scale', { bars: [{ label: 'a', value: 0 }], y: { scale: 'log' } }],
-    ['a repeated label', { bars: [{ label: 'a', value: 1 }, { label: 'a', value: 2 }] }],
+    [
+      'a repeated label',
+      {
+        bars: [
+          { label: 'a', value: 1 },
+          { label: 'a', value: 2 },
+        ],
+      },
+    ],
     ['an empty label', { bars: [{ label: '', value: 1 }] }],
-    ['a bar without a group among grouped ones', { bars: [{ label: 'a', value: 1, group: 'g' }, { label: 'b', value: 2 }] }],
+    [
+      'a bar without a group among grouped ones',
+      {
+        bars: [
+          { label: 'a', value: 1, group: 'g' },
+          { label: 'b', value: 2 },
+        ],
+      },
+    ],
   ])('refuses %s', (_, change) => {
     expect(() => bars({ title: 'Bad', bars: spectrum, ...change })).toThrow(InvalidParameterError);
   });

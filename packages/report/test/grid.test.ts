@@ -14,9 +14,37 @@ describe('checkGrid', () => {
   });
 
   it('names the offending entry', () => {
-    expect(() => checkGrid([[1, 2], [3, NaN]], [0, 1], [0, 1])).toThrow(/grid\[1\]\[1\]/);
-    expect(() => checkGrid([[1, 2], [3, 0]], [0, 1], [0, 1], true)).toThrow(/positive/);
-    expect(() => checkGrid([[1, 2], [3, 4]], [0, 0], [0, 1])).toThrow(InvalidParameterError);
+    expect(() =>
+      checkGrid(
+        [
+          [1, 2],
+          [3, NaN],
+        ],
+        [0, 1],
+        [0, 1]
+      )
+    ).toThrow(/grid\[1\]\[1\]/);
+    expect(() =>
+      checkGrid(
+        [
+          [1, 2],
+          [3, 0],
+        ],
+        [0, 1],
+        [0, 1],
+        true
+      )
+    ).toThrow(/positive/);
+    expect(() =>
+      checkGrid(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [0, 0],
+        [0, 1]
+      )
+    ).toThrow(InvalidParameterError);
     expect(() => checkGrid({ values: [1, 2, 3, 4], rows: 2.5, cols: 2 }, [0, 1], [0, 1])).toThrow(InvalidParameterError);
     expect(() => checkGrid('grid', [0, 1], [0, 1])).toThrow(InvalidParameterError);
   });

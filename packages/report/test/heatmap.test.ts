@@ -81,9 +81,36 @@ describe('heatmap', () => {
   it.each<[string, Partial<HeatmapOptions>]>([
     ['an empty grid', { grid: [] }],
     ['a single row', { grid: [[1, 2, 3, 4]], y: [0] }],
-    ['rows of different lengths', { grid: [[1, 2, 3, 4], [1, 2, 3], [1, 2, 3, 4]] }],
-    ['a NaN value', { grid: [[1, 2, 3, 4], [1, NaN, 3, 4], [1, 2, 3, 4]] }],
-    ['an infinite value', { grid: [[1, 2, 3, 4], [1, 2, 3, Infinity], [1, 2, 3, 4]] }],
+    [
+      'rows of different lengths',
+      {
+        grid: [
+          [1, 2, 3, 4],
+          [1, 2, 3],
+          [1, 2, 3, 4],
+        ],
+      },
+    ],
+    [
+      'a NaN value',
+      {
+        grid: [
+          [1, 2, 3, 4],
+          [1, NaN, 3, 4],
+          [1, 2, 3, 4],
+        ],
+      },
+    ],
+    [
+      'an infinite value',
+      {
+        grid: [
+          [1, 2, 3, 4],
+          [1, 2, 3, Infinity],
+          [1, 2, 3, 4],
+        ],
+      },
+    ],
     ['too few x', { x: [0, 1, 2] }],
     ['too many y', { y: [1, 2, 3, 4] }],
     ['decreasing x', { x: [0, 2, 1, 3] }],

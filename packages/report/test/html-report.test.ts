@@ -12,8 +12,26 @@ const curve = lineChart({
   series: { field: 'run' },
   data: [1, 2, 3].flatMap((epoch) => ['a', 'b'].map((run) => ({ epoch, run, loss: 1 / epoch + (run === 'a' ? 0 : 0.1) }))),
 });
-const surface = heatmap({ title: 'Surface', grid: [[1, 2], [3, 4]], x: [0, 1], y: [0, 1], isolines: [2.5] });
-const surface2 = heatmap({ title: 'Surface 2', grid: [[4, 3], [2, 1]], x: [0, 1], y: [0, 1], scheme: 'magma' });
+const surface = heatmap({
+  title: 'Surface',
+  grid: [
+    [1, 2],
+    [3, 4],
+  ],
+  x: [0, 1],
+  y: [0, 1],
+  isolines: [2.5],
+});
+const surface2 = heatmap({
+  title: 'Surface 2',
+  grid: [
+    [4, 3],
+    [2, 1],
+  ],
+  x: [0, 1],
+  y: [0, 1],
+  scheme: 'magma',
+});
 
 const options: HtmlReportOptions = {
   title: 'Optimizer comparison <FashionMNIST>',
@@ -23,7 +41,10 @@ const options: HtmlReportOptions = {
     { heading: 'Learning curves', text: 'First paragraph.\n\nSecond & last paragraph.', plots: [curve] },
     { heading: 'Loss surfaces', plots: [surface, surface2] },
     { heading: 'Results', tableHtml: table([{ run: 'a', acc: 0.9 }]) },
-    { heading: 'Hand-made', svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><clipPath id="c"><rect width="5" height="5"/></clipPath></defs><rect clip-path="url(#c)" width="10" height="10"/></svg>' },
+    {
+      heading: 'Hand-made',
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><clipPath id="c"><rect width="5" height="5"/></clipPath></defs><rect clip-path="url(#c)" width="10" height="10"/></svg>',
+    },
   ],
   config: { lr: 1e-3, betas: [0.9, 0.999], weights: Float32Array.of(1, 2), seed: 42n },
   versions: { '@descent/report': '0.1.0', node: 'v20.19.0' },
@@ -115,7 +136,16 @@ describe('htmlReport', () => {
     ['a javascript: link', { links: [{ href: 'javascript:alert(1)', label: 'x' }] }],
     ['a data: link', { links: [{ href: 'data:text/html,hi', label: 'x' }] }],
     ['a link without a label', { links: [{ href: 'a.html', label: '' }] }],
-    ['a config with a cycle', { config: (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })() }],
+    [
+      'a config with a cycle',
+      {
+        config: (() => {
+          const o: Record<string, unknown> = {};
+          o.self = o;
+          return o;
+        })(),
+      },
+    ],
     ['a non-string version', { versions: { node: 20 } as never }],
     ['an invalid date', { generatedAt: new Date(NaN) }],
   ])('refuses %s', async (_, change) => {
@@ -126,6 +156,8 @@ describe('htmlReport', () => {
 describe('scopeIds', () => {
   it('prefixes ids and the references to them, and nothing else', () => {
     const svg = '<svg><clipPath id="clip1"/><g clip-path="url(#clip1)" fill="url(#other)"><use href="#clip1"/></g></svg>';
-    expect(scopeIds(svg, 'f1')).toBe('<svg><clipPath id="f1-clip1"/><g clip-path="url(#f1-clip1)" fill="url(#other)"><use href="#f1-clip1"/></g></svg>');
+    expect(scopeIds(svg, 'f1')).toBe(
+      '<svg><clipPath id="f1-clip1"/><g clip-path="url(#f1-clip1)" fill="url(#other)"><use href="#f1-clip1"/></g></svg>'
+    );
   });
 });

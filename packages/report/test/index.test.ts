@@ -31,7 +31,23 @@ describe('@descent/report', () => {
       .map(([k]) => k)
       .sort();
     expect(functions).toEqual(
-      ['bars', 'contour', 'formatValue', 'heatmap', 'histogram', 'htmlReport', 'lineChart', 'markdownTable', 'metricsPanels', 'renderSvg', 'scatter', 'table', 'textTable', 'vegaLitePlot', 'writeReport'].sort(),
+      [
+        'bars',
+        'contour',
+        'formatValue',
+        'heatmap',
+        'histogram',
+        'htmlReport',
+        'lineChart',
+        'markdownTable',
+        'metricsPanels',
+        'renderSvg',
+        'scatter',
+        'table',
+        'textTable',
+        'vegaLitePlot',
+        'writeReport',
+      ].sort()
     );
   });
 });

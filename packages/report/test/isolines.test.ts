@@ -49,7 +49,7 @@ describe('isolines', () => {
     const shifted = checkGrid(
       Array.from({ length: 31 }, (_, r) => grid.x.map((_, c) => grid.values[r * 41 + c] + 0.001)),
       grid.x,
-      grid.y,
+      grid.y
     );
     const log = [...new Set(isolines(shifted, [0.01, 0.1, 1], true).map((l) => l.level))].sort((a, b) => a - b);
     expect(log.map((l) => +l.toPrecision(6))).toEqual([0.01, 0.1, 1]);

@@ -60,7 +60,10 @@ describe('lineChart', () => {
   });
 
   it('takes field names with dots literally', async () => {
-    const rows = [{ 'train.epoch': 1, 'test.loss': 0.5 }, { 'train.epoch': 2, 'test.loss': 0.25 }];
+    const rows = [
+      { 'train.epoch': 1, 'test.loss': 0.5 },
+      { 'train.epoch': 2, 'test.loss': 0.25 },
+    ];
     const svg = await lineChart({ title: 'Dots', x: { field: 'train.epoch' }, y: { field: 'test.loss' }, data: rows }).toSvg();
     expect(countMarks(svg, 'point')).toBe(2);
     expect(texts(svg)).toContain('test.loss');

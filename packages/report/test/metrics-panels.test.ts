@@ -35,7 +35,9 @@ describe('metricsPanels', () => {
     const svg = await plot.toSvg();
     assertWellFormed(svg);
     const t = texts(svg);
-    expect(t).toEqual(expect.arrayContaining(['Training metrics', 'Train loss', 'Test loss', 'Test accuracy', 'Gradient norm (epoch mean)', 'Epoch', 'Run']));
+    expect(t).toEqual(
+      expect.arrayContaining(['Training metrics', 'Train loss', 'Test loss', 'Test accuracy', 'Gradient norm (epoch mean)', 'Epoch', 'Run'])
+    );
     expect(t.filter((s) => s === 'Epoch')).toHaveLength(4);
     expect(t.filter((s) => ['SGD', 'Adam', 'Lion'].includes(s))).toEqual(['SGD', 'Adam', 'Lion']); // one legend
     expect(countMarks(svg, 'line mark')).toBe(12);
@@ -50,7 +52,9 @@ describe('metricsPanels', () => {
       columns: 1,
     });
     const values = (plot.spec as { data: { values: Array<{ run: string; metric: string; value: number }> } }).data.values;
-    expect(values.filter((v) => v.metric.startsWith('optimizerStateBytes') && v.run === 'Lion').map((v) => v.value)).toEqual([3, 3, 3, 3, 3, 3]);
+    expect(values.filter((v) => v.metric.startsWith('optimizerStateBytes') && v.run === 'Lion').map((v) => v.value)).toEqual([
+      3, 3, 3, 3, 3, 3,
+    ]);
     expect((plot.spec as { columns: number }).columns).toBe(1);
     const t = texts(await plot.toSvg());
     expect(t).toEqual(expect.arrayContaining(['Optimizers', 'Optimizer state', 'MiB', 'Loss (log)', 'Optimizer']));
@@ -89,7 +93,10 @@ describe('metricsPanels', () => {
     ['an unknown metric', () => metricsPanels(runs, ['memory' as 'rssBytes'])],
     ['no metrics', () => metricsPanels(runs, [])],
     ['only metrics without values', () => metricsPanels([{ name: 'a', records: records(2, 0, { testLoss: null }) }], ['testLoss'])],
-    ['a zero on a log panel', () => metricsPanels([{ name: 'a', records: records(2, 0, { gradNorm: 0 }) }], [{ metric: 'gradNorm', scale: 'log' }])],
+    [
+      'a zero on a log panel',
+      () => metricsPanels([{ name: 'a', records: records(2, 0, { gradNorm: 0 }) }], [{ metric: 'gradNorm', scale: 'log' }]),
+    ],
     ['a NaN epoch', () => metricsPanels([{ name: 'a', records: records(2, 0, { epoch: NaN }) }])],
     ['zero columns', () => metricsPanels(runs, undefined, { columns: 0 })],
   ])('refuses %s', (_, make) => {

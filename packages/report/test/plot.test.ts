@@ -8,7 +8,12 @@ vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 const spec = {
   title: { text: 'Custom & spec', subtitle: 'two points' },
   config: PLOT_CONFIG,
-  data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3.14159 }] },
+  data: {
+    values: [
+      { a: 1, b: 2 },
+      { a: 2, b: 3.14159 },
+    ],
+  },
   mark: { type: 'point', tooltip: true },
   encoding: {
     x: { field: 'a', type: 'quantitative', title: 'alpha' },

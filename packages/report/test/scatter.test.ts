@@ -52,7 +52,15 @@ describe('scatter', () => {
   it.each<[string, Partial<ScatterOptions>]>([
     ['no points', { points: [] }],
     ['a NaN coordinate', { points: [{ x: 0, y: NaN }] }],
-    ['a point without a group among grouped ones', { points: [{ x: 0, y: 0, group: 'a' }, { x: 1, y: 1 }] }],
+    [
+      'a point without a group among grouped ones',
+      {
+        points: [
+          { x: 0, y: 0, group: 'a' },
+          { x: 1, y: 1 },
+        ],
+      },
+    ],
     ['colour by value without values', { points: cloud, color: { by: 'value' } }],
     ['a negative x on a log axis', { points: [{ x: -1, y: 1 }], x: { scale: 'log' } }],
     ['an unknown colour mode', { points: cloud, color: { by: 'size' as 'value' } }],

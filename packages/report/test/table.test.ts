@@ -21,7 +21,9 @@ describe('table', () => {
     const html = table(rows, columns, { caption: 'Initializers & results' });
     expect(html).toContain('<caption>Initializers &amp; results</caption>');
     expect(html).toContain('<th scope="col">Method</th><th scope="col" style="text-align:right">Test loss</th>');
-    expect(html).toContain('<td>lecun</td><td style="text-align:right">0.481</td><td style="text-align:right">83.1%</td><td style="text-align:right">283,914</td>');
+    expect(html).toContain(
+      '<td>lecun</td><td style="text-align:right">0.481</td><td style="text-align:right">83.1%</td><td style="text-align:right">283,914</td>'
+    );
     expect(html).toContain('<td>l-momentum</td><td style="text-align:right">NaN</td><td style="text-align:right">—</td>');
     expect(html).toContain('<td>a|b &lt;x&gt;</td>');
     expect(html).not.toContain('<x>');
@@ -44,7 +46,7 @@ describe('markdownTable', () => {
         '| lecun      |     0.481 |    83.1% | 283,914 |',
         '| l-momentum |       NaN |        — | 283,914 |',
         '| a\\|b <x>   |     2.303 |    10.0% |      12 |',
-      ].join('\n'),
+      ].join('\n')
     );
   });
 
@@ -62,7 +64,7 @@ describe('textTable', () => {
         'lecun           0.481     83.1%  283,914',
         'l-momentum        NaN         —  283,914',
         'a|b <x>         2.303     10.0%       12',
-      ].join('\n'),
+      ].join('\n')
     );
   });
 });

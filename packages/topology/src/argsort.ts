@@ -35,17 +35,16 @@ export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array
   const bits = n > 1 << 16 ? 16 : 8;
   const buckets = 1 << bits;
   const mask = buckets - 1;
-  const passes = 64 / bits;
-  // Digit `pass` of the 64-bit key (hi:lo); `bits` divides 32, so a digit never straddles the words.
-  const digit = (pass: number, l: number, h: number): number => {
-    const shift = pass * bits;
-    return shift < 32 ? (l >>> shift) & mask : (h >>> (shift - 32)) & mask;
-  };
+  const perWord = 32 / bits; // digits never straddle the two 32-bit words
+  const passes = 2 * perWord;
   const counts = new Int32Array(passes * buckets);
   for (let k = 0; k < n; k++) {
     const l = lo[k];
     const h = hi[k];
-    for (let pass = 0; pass < passes; pass++) counts[pass * buckets + digit(pass, l, h)]++;
+    for (let d = 0; d < perWord; d++) {
+      counts[d * buckets + ((l >>> (d * bits)) & mask)]++;
+      counts[(perWord + d) * buckets + ((h >>> (d * bits)) & mask)]++;
+    }
   }
   let idA = Int32Array.from(ids);
   let idB = new Int32Array(n);
@@ -67,13 +66,13 @@ export function argsortValues(values: Float64Array, ids: Int32Array): Int32Array
       counts[base + d] = sum;
       sum += c;
     }
+    const key = pass < perWord ? lo : hi;
+    const shift = (pass % perWord) * bits;
     for (let k = 0; k < n; k++) {
-      const l = lo[k];
-      const h = hi[k];
-      const at = counts[base + digit(pass, l, h)]++;
+      const at = counts[base + ((key[k] >>> shift) & mask)]++;
       idB[at] = idA[k];
-      loB[at] = l;
-      hiB[at] = h;
+      loB[at] = lo[k];
+      hiB[at] = hi[k];
     }
     [idA, idB] = [idB, idA];
     [lo, loB] = [loB, lo];

@@ -42,17 +42,21 @@ export function khalimsky(shape: readonly number[], data: ArrayLike<number>, fil
     }
   }
   // The min (max) over a box of top cells (vertices) is separable: one 3-point pass per axis.
+  const fill = top ? Infinity : -Infinity;
   for (let axis = 0; axis < 3; axis++) {
-    if (!present[axis] || sizes[axis] === 1) continue;
     const n = sizes[axis];
+    if (!present[axis] || n === 1) continue;
     const st = strides[axis];
-    for (let base = 0; base < values.length; base++) {
-      if (Math.floor(base / st) % n !== 0) continue; // visit each line once, from its first cell
-      for (let c = top ? 0 : 1; c < n; c += 2) {
-        const p = base + c * st;
-        const prev = c > 0 ? values[p - st] : top ? Infinity : -Infinity;
-        const next = c < n - 1 ? values[p + st] : top ? Infinity : -Infinity;
-        values[p] = top ? Math.min(prev, next) : Math.max(prev, next);
+    const [a, b] = [0, 1, 2].filter((x) => x !== axis);
+    for (let i = 0; i < sizes[a]; i++) {
+      for (let j = 0; j < sizes[b]; j++) {
+        const base = i * strides[a] + j * strides[b];
+        for (let c = top ? 0 : 1; c < n; c += 2) {
+          const p = base + c * st;
+          const prev = c > 0 ? values[p - st] : fill;
+          const next = c < n - 1 ? values[p + st] : fill;
+          values[p] = top ? (prev < next ? prev : next) : prev > next ? prev : next;
+        }
       }
     }
   }
@@ -65,6 +69,15 @@ function coords(kh: Khalimsky, cell: number): [number, number, number] {
   const r = (cell - x) / gx;
   const y = r % gy;
   return [(r - y) / gy, y, x];
+}
+
+/** Indices of the cells of one dimension, increasing. */
+function cellsOfDimension(dims: Uint8Array, d: number): Int32Array {
+  let count = 0;
+  for (let i = 0; i < dims.length; i++) if (dims[i] === d) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; i < dims.length; i++) if (dims[i] === d) out[k++] = i;
+  return out;
 }
 
 /** Dimension of each cell (number of odd Khalimsky coordinates). */
@@ -122,18 +135,9 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
   const [gz, gy, gx] = kh.sizes;
   const sy = gx;
   const sz = gx * gy;
-  const edgeList: number[] = [];
-  const oddStride = new Int32Array(total); // for edges: the stride along their one odd axis
-  for (let z = 0, k = 0; z < gz; z++) {
-    for (let y = 0; y < gy; y++) {
-      for (let x = 0; x < gx; x++, k++) {
-        if ((z & 1) + (y & 1) + (x & 1) !== 1) continue;
-        edgeList.push(k);
-        oddStride[k] = x & 1 ? 1 : y & 1 ? sy : sz;
-      }
-    }
-  }
-  const order = argsortValues(values, Int32Array.from(edgeList));
+  const dims = cellDimensions(kh);
+  const edges = cellsOfDimension(dims, 1);
+  const order = argsortValues(values, edges);
 
   // 1. H0 on the complex itself, only to learn which edges are negative.
   const parent = new Int32Array(total);
@@ -141,8 +145,12 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
   const negative = new Uint8Array(total);
   for (let k = 0; k < order.length; k++) {
     const e = order[k];
-    let a = e - oddStride[e];
-    let b = e + oddStride[e];
+    // the endpoints lie along the edge's one odd axis
+    const x = e % gx;
+    const y = ((e - x) / gx) % gy;
+    const st = x & 1 ? 1 : y & 1 ? sy : sz;
+    let a = e - st;
+    let b = e + st;
     while (parent[a] !== a) a = parent[a] = parent[parent[a]];
     while (parent[b] !== b) b = parent[b] = parent[parent[b]];
     if (a === b) continue;
@@ -151,10 +159,13 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
     negative[e] = 1;
   }
 
-  // 2. Coboundary reduction. Cofaces of a cell: one step along each axis where its coordinate is even.
-  const before = (a: number, b: number): boolean => values[a] < values[b] || (values[a] === values[b] && a < b);
-  const cmp = (a: number, b: number): number => (a === b ? 0 : before(a, b) ? -1 : 1);
+  // 2. Coboundary reduction, on square ranks: the filtration order of squares as integers makes
+  // pivots and column merges plain integer comparisons.
+  const squareOrder = argsortValues(values, cellsOfDimension(dims, 2));
+  const rank = parent; // the union-find is done: reuse its memory for square ranks
+  for (let r = 0; r < squareOrder.length; r++) rank[squareOrder[r]] = r;
   const cob = new Int32Array(6);
+  // Cofaces of a cell: one step along each axis where its coordinate is even.
   const coboundary = (e: number): number => {
     const x = e % gx;
     const r = (e - x) / gx;
@@ -162,40 +173,53 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
     const z = (r - y) / gy;
     let n = 0;
     if ((x & 1) === 0) {
-      if (x > 0) cob[n++] = e - 1;
-      if (x < gx - 1) cob[n++] = e + 1;
+      if (x > 0) cob[n++] = rank[e - 1];
+      if (x < gx - 1) cob[n++] = rank[e + 1];
     }
     if ((y & 1) === 0) {
-      if (y > 0) cob[n++] = e - sy;
-      if (y < gy - 1) cob[n++] = e + sy;
+      if (y > 0) cob[n++] = rank[e - sy];
+      if (y < gy - 1) cob[n++] = rank[e + sy];
     }
     if ((z & 1) === 0) {
-      if (z > 0) cob[n++] = e - sz;
-      if (z < gz - 1) cob[n++] = e + sz;
+      if (z > 0) cob[n++] = rank[e - sz];
+      if (z < gz - 1) cob[n++] = rank[e + sz];
     }
     return n;
   };
-  const sortedCoboundary = (e: number): number[] => Array.from(cob.subarray(0, coboundary(e))).sort(cmp);
-  const pivotOwner = new Int32Array(total).fill(-1);
-  const reduced = new Map<number, number[]>();
-  const symdiff = (a: readonly number[], b: readonly number[]): number[] => {
-    const r: number[] = [];
+  const sortedCoboundary = (e: number): Int32Array => cob.slice(0, coboundary(e)).sort();
+  const pivotOwner = new Int32Array(squareOrder.length).fill(-1);
+  const reduced = new Map<number, Int32Array>();
+  const merged = new Int32Array(64);
+  let buffer = merged;
+  const symdiff = (a: Int32Array, b: Int32Array): Int32Array => {
+    if (buffer.length < a.length + b.length) buffer = new Int32Array(2 * (a.length + b.length));
+    let n = 0;
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) {
+      const x = a[i];
+      const y = b[j];
+      if (x === y) {
         i++;
         j++;
-      } else if (before(a[i], b[j])) r.push(a[i++]);
-      else r.push(b[j++]);
+      } else if (x < y) {
+        buffer[n++] = x;
+        i++;
+      } else {
+        buffer[n++] = y;
+        j++;
+      }
     }
-    while (i < a.length) r.push(a[i++]);
-    while (j < b.length) r.push(b[j++]);
-    return r;
+    while (i < a.length) buffer[n++] = a[i++];
+    while (j < b.length) buffer[n++] = b[j++];
+    return buffer.slice(0, n);
   };
   const emit = (e: number, tau: number): void => {
     if (tau < 0) out.push(1, values[e], Infinity, e, -1);
-    else if (values[e] < values[tau]) out.push(1, values[e], values[tau], e, tau);
+    else {
+      const cell = squareOrder[tau];
+      if (values[e] < values[cell]) out.push(1, values[e], values[cell], e, cell);
+    }
   };
   for (let k = order.length - 1; k >= 0; k--) {
     const e = order[k];
@@ -206,7 +230,7 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
       continue;
     }
     let tau = cob[0];
-    for (let i = 1; i < n; i++) if (before(cob[i], tau)) tau = cob[i];
+    for (let i = 1; i < n; i++) if (cob[i] < tau) tau = cob[i];
     if (pivotOwner[tau] === -1) {
       pivotOwner[tau] = e; // emergent pair: the unreduced column is the reduced one
       emit(e, tau);

@@ -81,17 +81,15 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
   const span = ip.x[size - 1] - ip.x[0];
   const re = new Float64Array(sc.length * n);
   const im = ip.im ? new Float64Array(sc.length * n) : null;
-  const fft = method === 'fft' ? new FftConvolver(x) : null;
 
-  for (let si = 0; si < sc.length; si++) {
-    const s = sc[si];
-    // j = arange(s·span + 1) / (s·step), truncated, kept below `size` (a monotone prefix).
+  // The sampled, integrated wavelet of every scale: g = ∫ψ[j], j = ⌊k/(s·step)⌋ for
+  // k = 0 … ⌈s·span⌉ (numpy: arange(s·span + 1) / (s·step), astype(int)), kept below `size`.
+  const scaled = Array.from(sc, (s, si) => {
     const count = Math.ceil(s * span + 1);
     const ss = s * step;
     let L = 0;
     while (L < count && Math.trunc(L / ss) < size) L++;
     if (L < 2) throw new InvalidParameterError(`scales[${si}]`, s, `a scale large enough that the sampled wavelet has ≥ 2 points (here ≥ ${minScale(span, step, size).toPrecision(3)})`);
-    // g = ∫ψ[j] in forward order; pywt convolves with its reverse.
     const gRe = new Float64Array(L);
     const gIm = ip.im ? new Float64Array(L) : null;
     for (let k = 0; k < L; k++) {
@@ -99,23 +97,44 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
       gRe[k] = ip.re[j];
       if (gIm) gIm[k] = ip.im![j];
     }
-    // coef has n + L − 2 samples; pywt keeps [⌊(L−2)/2⌋, … + n).
-    const start = Math.floor((L - 2) / 2);
-    const factor = -Math.sqrt(s);
-    const row = si * n;
-    if (fft) {
-      fft.convolve(gRe, gIm, start, n + 1);
-      diffInto(fft.outRe, re, row, n, factor);
-      if (im) diffInto(fft.outIm, im, row, n, factor);
-    } else {
-      const conv = new Float64Array(n + 1);
-      directConv(x, gRe, start, conv);
-      diffInto(conv, re, row, n, factor);
-      if (im && gIm) {
-        directConv(x, gIm, start, conv);
-        diffInto(conv, im, row, n, factor);
+    // coef = −√s·diff(conv) has n + L − 2 samples; pywt keeps [⌊(L−2)/2⌋, … + n).
+    return { gRe, gIm, start: Math.floor((L - 2) / 2), factor: -Math.sqrt(s) };
+  });
+
+  if (method === 'fft') {
+    const fft = new FftConvolver(x);
+    for (let si = 0; si < sc.length; si++) {
+      const A = scaled[si];
+      if (A.gIm) {
+        // Complex wavelet: one transform of gRe + i·gIm gives conv(x, gRe) + i·conv(x, gIm).
+        fft.convolve(A.gRe, A.gIm, A.start, A.start, n + 1);
+        diffInto(fft.outRe, re, si * n, n, A.factor);
+        diffInto(fft.outIm, im!, si * n, n, A.factor);
+        continue;
+      }
+      // Real wavelet: two scales share one transform (x is real, so the real and imaginary
+      // parts of the result are the two convolutions) when they pad to the same size.
+      const B = si + 1 < sc.length ? scaled[si + 1] : null;
+      if (B && fft.sizeFor(B.gRe.length) === fft.sizeFor(A.gRe.length)) {
+        fft.convolve(A.gRe, B.gRe, A.start, B.start, n + 1);
+        diffInto(fft.outRe, re, si * n, n, A.factor);
+        diffInto(fft.outIm, re, (si + 1) * n, n, B.factor);
+        si++;
+      } else {
+        fft.convolve(A.gRe, null, A.start, 0, n + 1);
+        diffInto(fft.outRe, re, si * n, n, A.factor);
       }
     }
+  } else {
+    const conv = new Float64Array(n + 1);
+    scaled.forEach(({ gRe, gIm, start, factor }, si) => {
+      directConv(x, gRe, start, conv);
+      diffInto(conv, re, si * n, n, factor);
+      if (gIm) {
+        directConv(x, gIm, start, conv);
+        diffInto(conv, im!, si * n, n, factor);
+      }
+    });
   }
   const cf = centralFrequency(w, PRECISION);
   const frequencies = new Float64Array(sc.length);
@@ -170,27 +189,35 @@ function fftOf(size: number): FFT {
   return f;
 }
 
-/** Linear convolution of the data with each scaled wavelet through fft.js, the data spectrum cached per size. */
+/**
+ * Linear convolution of the real data with the reverse of u + i·v (u, v real; v may be null)
+ * through fft.js, zero-padded to a power of two ≥ n + L − 1 (pywt pads to scipy's
+ * next_fast_len; the padding only changes rounding). The data spectrum is cached per size.
+ */
 class FftConvolver {
   private readonly x: Float64Array;
   private size = 0;
-  private X: Float64Array = new Float64Array(0);
-  private buf: Float64Array = new Float64Array(0);
-  private spec: Float64Array = new Float64Array(0);
-  private res: Float64Array = new Float64Array(0);
-  outRe: Float64Array = new Float64Array(0);
-  outIm: Float64Array = new Float64Array(0);
+  private X = new Float64Array(0);
+  private buf = new Float64Array(0);
+  private spec = new Float64Array(0);
+  private res = new Float64Array(0);
+  outRe = new Float64Array(0);
+  outIm = new Float64Array(0);
 
   constructor(x: Float64Array) {
     this.x = x;
   }
 
-  /** Fills outRe/outIm[0 … count) with conv[start …] of x and the reverse of g (= gRe + i·gIm). */
-  convolve(gRe: Float64Array, gIm: Float64Array | null, start: number, count: number): void {
-    const n = this.x.length;
-    const L = gRe.length;
+  sizeFor(L: number): number {
     let size = 2;
-    while (size < n + L - 1) size *= 2;
+    while (size < this.x.length + L - 1) size *= 2;
+    return size;
+  }
+
+  /** outRe[q] = conv(x, rev u)[startU + q], outIm[q] = conv(x, rev v)[startV + q], q < count. */
+  convolve(u: Float64Array, v: Float64Array | null, startU: number, startV: number, count: number): void {
+    const L = Math.max(u.length, v ? v.length : 0);
+    const size = this.sizeFor(L);
     const f = fftOf(size);
     if (size !== this.size) {
       this.size = size;
@@ -202,24 +229,12 @@ class FftConvolver {
       pad.set(this.x);
       f.realTransform(this.X, pad);
       f.completeSpectrum(this.X);
-      this.outRe = new Float64Array(count);
-      this.outIm = new Float64Array(count);
     }
     const { X, buf, spec, res } = this;
-    if (gIm) {
-      buf.fill(0);
-      for (let q = 0; q < L; q++) {
-        buf[2 * q] = gRe[L - 1 - q];
-        buf[2 * q + 1] = gIm[L - 1 - q];
-      }
-      f.transform(spec, buf);
-    } else {
-      const h = buf.subarray(0, size);
-      h.fill(0);
-      for (let q = 0; q < L; q++) h[q] = gRe[L - 1 - q];
-      f.realTransform(spec, h);
-      f.completeSpectrum(spec);
-    }
+    buf.fill(0);
+    for (let q = 0; q < u.length; q++) buf[2 * q] = u[u.length - 1 - q];
+    if (v) for (let q = 0; q < v.length; q++) buf[2 * q + 1] = v[v.length - 1 - q];
+    f.transform(spec, buf);
     for (let k = 0; k < 2 * size; k += 2) {
       const a = X[k], b = X[k + 1], c = spec[k], d = spec[k + 1];
       buf[k] = a * c - b * d;
@@ -231,8 +246,8 @@ class FftConvolver {
       this.outIm = new Float64Array(count);
     }
     for (let q = 0; q < count; q++) {
-      this.outRe[q] = res[2 * (start + q)];
-      this.outIm[q] = res[2 * (start + q) + 1];
+      this.outRe[q] = res[2 * (startU + q)];
+      this.outIm[q] = res[2 * (startV + q) + 1];
     }
   }
 }

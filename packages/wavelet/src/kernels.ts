@@ -77,26 +77,47 @@ export function analyze(
   // With the reversed filters both cases start at buffer element 2o.
   if (width === 1) {
     for (let o = 0; o < M; o++) {
-      let a = 0;
-      let d = 0;
+      // Two partial sums per band (even and odd taps; F is always even) halve the add chains.
+      let a0 = 0, a1 = 0, d0 = 0, d1 = 0;
       const b = 2 * o;
-      for (let k = 0; k < F; k++) {
-        const v = buf[b + k];
-        a += loR[k] * v;
-        d += hiR[k] * v;
+      for (let k = 0; k < F; k += 2) {
+        const v0 = buf[b + k], v1 = buf[b + k + 1];
+        a0 += loR[k] * v0;
+        a1 += loR[k + 1] * v1;
+        d0 += hiR[k] * v0;
+        d1 += hiR[k + 1] * v1;
       }
-      outA[outOff + o] = a;
-      outD[outOff + o] = d;
+      outA[outOff + o] = a0 + a1;
+      outD[outOff + o] = d0 + d1;
     }
     return;
   }
   for (let o = 0; o < M; o++) {
     const ra = outOff + o * width;
-    // Two taps per sweep over the row halves the read-modify-write traffic on the outputs.
-    for (let k = 0; k < F; k += 2) {
+    // Four (or, for the last two of F ≡ 2 mod 4, two) taps per sweep over a row cuts the
+    // read-modify-write traffic on the output rows.
+    let k = 0;
+    for (; k + 4 <= F; k += 4) {
+      const a0 = loR[k], a1 = loR[k + 1], a2 = loR[k + 2], a3 = loR[k + 3];
+      const d0 = hiR[k], d1 = hiR[k + 1], d2 = hiR[k + 2], d3 = hiR[k + 3];
+      const r0 = (2 * o + k) * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width;
+      if (k === 0) {
+        for (let c = 0; c < width; c++) {
+          const v0 = buf[r0 + c], v1 = buf[r1 + c], v2 = buf[r2 + c], v3 = buf[r3 + c];
+          outA[ra + c] = a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
+          outD[ra + c] = d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
+        }
+      } else {
+        for (let c = 0; c < width; c++) {
+          const v0 = buf[r0 + c], v1 = buf[r1 + c], v2 = buf[r2 + c], v3 = buf[r3 + c];
+          outA[ra + c] += a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
+          outD[ra + c] += d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
+        }
+      }
+    }
+    if (k < F) {
       const a0 = loR[k], a1 = loR[k + 1], d0 = hiR[k], d1 = hiR[k + 1];
-      const r0 = (2 * o + k) * width;
-      const r1 = r0 + width;
+      const r0 = (2 * o + k) * width, r1 = r0 + width;
       if (k === 0) {
         for (let c = 0; c < width; c++) {
           const v0 = buf[r0 + c], v1 = buf[r1 + c];
@@ -202,3 +223,4 @@ export function synthesize(
     }
   }
 }
+

@@ -30,6 +30,14 @@ describe('plugin generator', () => {
     expect(files).toContain('.changeset/new-optim-my-opt.md');
     expect(existsSync(join(root, dir, 'README.md'))).toBe(true);
   });
+  it('adds a new plugin to the descent command\'s dependencies', () => {
+    const root = fakeRoot();
+    mkdirSync(join(root, 'packages', 'cli'), { recursive: true });
+    writeFileSync(join(root, 'packages', 'cli', 'package.json'), JSON.stringify({ name: '@descent/cli', dependencies: { '@descent/tensor': '^1.0.0' } }));
+    scaffold({ kind: 'optimizer', name: 'zed', rootDir: root });
+    const cli = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8'));
+    expect(cli.dependencies['@descent/optim-zed']).toBe('^0.1.0');
+  });
   it('scaffolds initializers with a chosen id', () => {
     const root = fakeRoot();
     const { dir } = scaffold({ kind: 'initializer', name: 'foo', id: 'foo-normal', rootDir: root });

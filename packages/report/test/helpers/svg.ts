@@ -8,7 +8,8 @@ export function assertWellFormed(xml: string, root = 'svg'): void {
   let first: string | undefined;
   for (const m of xml.matchAll(tag)) {
     const text = xml.slice(last, m.index);
-    if (/&(?!(?:[a-zA-Z]+|#\d+|#x[\da-fA-F]+);)/.test(text)) throw new Error(`unescaped & in text near ${JSON.stringify(text.slice(0, 60))}`);
+    if (/&(?!(?:[a-zA-Z]+|#\d+|#x[\da-fA-F]+);)/.test(text))
+      throw new Error(`unescaped & in text near ${JSON.stringify(text.slice(0, 60))}`);
     last = m.index + m[0].length;
     if (m[0] === '<') throw new Error(`malformed tag at ${m.index}: ${JSON.stringify(xml.slice(m.index, m.index + 60))}`);
     if (!m[2]) continue; // comment, doctype, declaration

@@ -25,20 +25,7 @@ describe(`bottleneckDistance matches gudhi.bottleneck_distance(e=0) ${golden.gud
   });
 });
 
-describe(`wassersteinDistance matches gudhi.wasserstein ${golden.gudhi}`, () => {
-  golden.cases.forEach((c, k) => {
-    it(`case ${k}: ${c.a.length} vs ${c.b.length} points, orders ${c.wasserstein.map((w) => `${w.order}/${w.internalP ?? 'inf'}`).join(', ')}`, () => {
-      for (const w of c.wasserstein) {
-        const got = wassersteinDistance(points(c.a), points(c.b), { order: w.order, internalP: w.internalP ?? Infinity });
-        const expected = decode(w.value);
-        if (expected === Infinity) expect(got).toBe(Infinity);
-        else expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-10 * Math.max(1, expected));
-      }
-    });
-  });
-});
-
-describe('distance properties', () => {
+describe('distance properties (bottleneck and Wasserstein)', () => {
   const diagram = (seed: number) => cubicalPersistence(generate({ shape: [24, 24], kind: 'uniform', seed }));
 
   it('are zero on equal diagrams and symmetric, and W_p decreases towards the bottleneck as p grows', () => {

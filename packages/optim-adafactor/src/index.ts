@@ -1,2 +1,2 @@
-/** @descent/optim-adafactor: the adafactor optimizer as a gradient transform and a registry plugin. */
-export { adafactor, adafactorTransform, type AdafactorConfig } from './adafactor';
+/** @descent/optim-adafactor: Adafactor as a gradient transform and registry plugin, transformers.optimization.Adafactor semantics. */
+export { adafactor, adafactorTransform, adafactorDefaults, type AdafactorConfig, type AdafactorHyper, type AdafactorSlot, type AdafactorState } from './adafactor';

@@ -34,6 +34,7 @@ export {
   toLayersInitializer,
   initializeModel,
   type LayersInitializerOptions,
+  type LayersInitializer,
   type InitializeModelOptions,
 } from './initializer';
 export { clipByGlobalNorm, clipByValue, addDecayedWeights, scaleByLearningRate, maskTransform, parameterGroups, decayMask, type ParamMask } from './transforms';

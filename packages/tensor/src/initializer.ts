@@ -77,7 +77,10 @@ export interface LayersInitializerOptions {
 }
 
 /** Makes a Descent initializer usable as `tf.layers.dense({ kernelInitializer })`. */
-export function toLayersInitializer(init: Initializer, options: LayersInitializerOptions = {}): tf.serialization.Serializable & { apply(shape: number[], dtype?: tf.DataType): tf.Tensor } {
+/** tfjs-layers' initializer type (its class is not exported, its instances are). */
+export type LayersInitializer = ReturnType<typeof tf.initializers.zeros>;
+
+export function toLayersInitializer(init: Initializer, options: LayersInitializerOptions = {}): LayersInitializer {
   const rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
   class DescentInitializer extends LayersInitializerBase {
     static className = options.name ?? 'DescentInitializer';
@@ -91,7 +94,7 @@ export function toLayersInitializer(init: Initializer, options: LayersInitialize
       return {};
     }
   }
-  return new DescentInitializer() as any;
+  return new DescentInitializer() as unknown as LayersInitializer;
 }
 
 export interface InitializeModelOptions {

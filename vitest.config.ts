@@ -9,9 +9,12 @@ const dirs = ['packages', 'tools']
   .flatMap((group) => (existsSync(resolve(root, group)) ? readdirSync(resolve(root, group)).map((d) => `${group}/${d}`) : []))
   .filter((d) => existsSync(resolve(root, d, 'package.json')));
 const pkgs = dirs.map((dir) => ({ dir, name: JSON.parse(readFileSync(resolve(root, dir, 'package.json'), 'utf8')).name as string }));
-const alias = pkgs
+const alias = [
+  { find: /^@descent\/tensor\/errors$/, replacement: resolve(root, 'packages/tensor/src/errors.ts') },
+  ...pkgs
   .filter((p) => existsSync(resolve(root, p.dir, 'src/index.ts')))
-  .map((p) => ({ find: new RegExp(`^${p.name.replace('/', '\\/')}$`), replacement: resolve(root, p.dir, 'src/index.ts') }));
+  .map((p) => ({ find: new RegExp(`^${p.name.replace('/', '\\/')}$`), replacement: resolve(root, p.dir, 'src/index.ts') })),
+];
 
 export default defineConfig({
   resolve: { alias },

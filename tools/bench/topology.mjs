@@ -18,8 +18,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machine } from './lib.mjs';
 
 const root = new URL('../../', import.meta.url);
 const { cubicalPersistence, bottleneckDistance, wassersteinDistance } = await import(new URL('packages/topology/dist/index.js', root).href).catch(() => {
@@ -64,8 +65,15 @@ function time(f) {
     value = f();
     times.push(performance.now() - t);
   }
-  return { ms: median(times), value, runs: times.length };
+  return { ms: median(times), min: Math.min(...times), max: Math.max(...times), value };
 }
+
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
+const spread = (t) => `${fmt(t.ms)} (${fmt(t.min)}–${fmt(t.max)})`;
+const stats = (secs) => {
+  const ms = secs.map((x) => x * 1000);
+  return { ms: median(ms), min: Math.min(...ms), max: Math.max(...ms) };
+};
 
 const PY = String.raw`
 import sys, time, json, numpy as np, gudhi
@@ -115,7 +123,8 @@ try {
     const path = join(dir, `grid-${n}-${dims}.f64`);
     writeFileSync(path, Buffer.from(data.buffer));
     // Descent first, then GUDHI, so both see a similar machine state.
-    const { ms: ours, value: diagram } = time(() => cubicalPersistence({ data, shape }));
+    const ours = time(() => cubicalPersistence({ data, shape }));
+    const diagram = ours.value;
     const py = spawnSync('/usr/bin/python3', ['-c', PY, path, String(n), String(dims), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (py.status !== 0) throw new Error(py.stderr);
     const ref = JSON.parse(py.stdout);
@@ -124,7 +133,7 @@ try {
     const mine = diagram.map((p) => [p.dimension, p.birth, p.death]).sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
     let same = mine.length * 3 === refPairs.length;
     for (let i = 0; same && i < mine.length; i++) same = mine[i].every((v, k) => v === refPairs[3 * i + k]);
-    rows.push({ grid: shape.join('x'), ours, gudhi: median(ref.times) * 1000, pairs: mine.length, same, version: ref.gudhi });
+    rows.push({ grid: shape.join('x'), ours, gudhi: stats(ref.times), pairs: mine.length, same, version: ref.gudhi });
   }
   let s = 11;
   const rnd = () => (s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32;
@@ -137,30 +146,30 @@ try {
     if (py.status !== 0) throw new Error(py.stderr);
     const ref = JSON.parse(py.stdout);
     for (const [name, f] of [['bottleneck', () => bottleneckDistance(a, b)], ['wasserstein', () => wassersteinDistance(a, b)]]) {
-      const { ms, value } = time(f);
-      const same = Math.abs(value - ref[name].value) <= 1e-10 * Math.max(1, ref[name].value);
-      distanceRows.push({ name, n, ours: ms, gudhi: median(ref[name].times) * 1000, same });
+      const ours = time(f);
+      const same = Math.abs(ours.value - ref[name].value) <= 1e-10 * Math.max(1, ref[name].value);
+      distanceRows.push({ name, n, ours, gudhi: stats(ref[name].times), same });
     }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`median wall time of >= ${reps} runs, node ${process.version}, GUDHI ${rows[0]?.version}`);
-console.log('| grid | pairs | Descent | GUDHI CubicalComplex | speed-up | same diagram |');
+console.log(`${machine()}, GUDHI ${rows[0]?.version} via /usr/bin/python3, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`wall time: median (min–max) of >= ${reps} runs after a warm-up; speed-up = GUDHI median / Descent median`);
+console.log('');
+console.log('| grid | pairs | Descent cubicalPersistence | GUDHI CubicalComplex.persistence | speed-up | same diagram |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
-  const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-  console.log(`| ${r.grid} | ${r.pairs} | ${fmt(r.ours)} | ${fmt(r.gudhi)} | ${(r.gudhi / r.ours).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
+  console.log(`| ${r.grid} | ${r.pairs} | ${spread(r.ours)} | ${spread(r.gudhi)} | ${(r.gudhi.ms / r.ours.ms).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
 }
 if (distanceRows.length > 0) {
   console.log('');
-  console.log('| distance | points per diagram | Descent | GUDHI | speed-up | same value |');
+  console.log('| distance (GUDHI function) | points per diagram | Descent | GUDHI | speed-up | same value |');
   console.log('|---|---|---|---|---|---|');
   for (const r of distanceRows) {
-    const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-    const ref = r.name === 'bottleneck' ? 'bottleneck_distance(e=0)' : 'wasserstein_distance (POT)';
-    console.log(`| ${r.name} | ${r.n} | ${fmt(r.ours)} | ${fmt(r.gudhi)} ${ref} | ${(r.gudhi / r.ours).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
+    const ref = r.name === 'bottleneck' ? 'bottleneck (bottleneck_distance, e=0)' : 'W1 (wasserstein_distance, POT)';
+    console.log(`| ${ref} | ${r.n} | ${spread(r.ours)} | ${spread(r.gudhi)} | ${(r.gudhi.ms / r.ours.ms).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
   }
 }
 if ([...rows, ...distanceRows].some((r) => !r.same)) process.exitCode = 1;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Times @descent/wavelet (packages/wavelet/dist, build it first: cd packages/wavelet && npx tsup)
 // against PyWavelets 1.1.1 (/usr/bin/python3) in the same run, median of REPS after a warm-up.
+// Both sides are single-threaded; besides wall time the script reports process CPU time
+// (Node: process.cpuUsage, Python: time.process_time), which stays meaningful on a busy machine.
 //   node tools/bench/wavelet.mjs [reps]
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -11,15 +13,20 @@ const W = await import(pathToFileURL(resolve(root, 'packages/wavelet/dist/index.
 const REPS = Number(process.argv[2] ?? 9);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** [median wall ms, median CPU ms]. */
 function time(fn) {
   fn(); // warm-up: JIT and caches
-  const ts = [];
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < REPS; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     fn();
-    ts.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
-  return median(ts);
+  return [median(wall), median(cpu)];
 }
 
 let seed = 1;
@@ -40,16 +47,18 @@ import json, time, numpy as np, pywt
 rng = np.random.default_rng(1)
 Z = rng.uniform(-1, 1, (1024, 1024)); x = rng.uniform(-1, 1, 4096); scales = np.arange(1, 65)
 def med(f, reps=${REPS}):
-    f(); ts = []
+    f(); wall = []; cpu = []
     for _ in range(reps):
-        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1e3)
-    return sorted(ts)[len(ts) // 2]
-print(json.dumps([med(lambda: ${cases.map((c) => c.py).join('), med(lambda: ')})]))
+        c = time.process_time(); t = time.perf_counter(); f()
+        wall.append((time.perf_counter() - t) * 1e3); cpu.append((time.process_time() - c) * 1e3)
+    return [sorted(wall)[reps // 2], sorted(cpu)[reps // 2]]
+print(json.dumps({'version': pywt.__version__, 'runs': [med(lambda: ${cases.map((c) => c.py).join('), med(lambda: ')})]}))
 `;
 
-const jsMs = cases.map((c) => time(c.js));
-const pyMs = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' }));
-console.log(`median of ${REPS} runs, ms (Node ${process.version}, pywt via /usr/bin/python3)`);
-console.log('| case | Descent | pywt 1.1.1 | Descent / pywt |');
-console.log('|---|---:|---:|---:|');
-cases.forEach((c, i) => console.log(`| ${c.id} | ${jsMs[i].toFixed(1)} | ${pyMs[i].toFixed(1)} | ${(jsMs[i] / pyMs[i]).toFixed(2)} |`));
+const js = cases.map((c) => time(c.js));
+const { version, runs: pyr } = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' }));
+const f = (v) => v.toFixed(1);
+console.log(`median of ${REPS} runs, ms (Node ${process.version}, pywt ${version} via /usr/bin/python3)`);
+console.log('| case | Descent wall | pywt wall | Descent CPU | pywt CPU | CPU ratio Descent / pywt |');
+console.log('|---|---:|---:|---:|---:|---:|');
+cases.forEach((c, i) => console.log(`| ${c.id} | ${f(js[i][0])} | ${f(pyr[i][0])} | ${f(js[i][1])} | ${f(pyr[i][1])} | ${(js[i][1] / pyr[i][1]).toFixed(2)} |`));

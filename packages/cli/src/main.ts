@@ -6,6 +6,7 @@ import { EXIT, UsageError } from './errors';
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   train: { run: trainCommand, summary: 'train a network with any registered initializer and optimizer' },
   plugins: { run: pluginsCommand, summary: 'list the optimizers, initializers and analyses found' },
+  study: { run: (argv) => import('./commands/study').then((m) => m.studyCommand(argv)), summary: 'the book\'s studies: study init (initialisation methods), study optimizers (optimizers, surfaces)' },
 };
 
 const HELP = `Usage: descent <command> [options]

@@ -32,8 +32,9 @@ export function invertedGaussian(p: GaussianParams): (x: number, y: number) => n
  * Fits the Gaussian well to a grid `z[i·x.length + j]` at (x[j], y[i]) by Levenberg-Marquardt
  * (ml-levenberg-marquardt with the analytic Jacobian). The book's fit (`offset: 'max'`): offset
  * fixed to max z, the other five parameters from all-ones, as scipy.optimize.curve_fit's default
- * start. `offset: 'free'` fits the offset as a sixth parameter, starting from max z. The returned
- * σ are made positive.
+ * start. `offset: 'free'` fits the offset as a sixth parameter, starting from the fixed-offset fit
+ * and max z (from all-ones, LM wanders off on such surfaces — scipy's too). The returned σ are
+ * made positive.
  */
 export function fitInvertedGaussian(
   x: ArrayLike<number>,
@@ -47,7 +48,7 @@ export function fitInvertedGaussian(
   const ny = y.length;
   if (nx < 2 || ny < 2) throw new InvalidParameterError('grid', [nx, ny], 'at least 2 × 2 points');
   if (z.length !== nx * ny) throw new InvalidParameterError('z.length', z.length, `${nx * ny} (x.length · y.length, row-major over y)`);
-  const maxIterations = checkNumber('maxIterations', options.maxIterations ?? 500, { min: 1, integer: true });
+  const maxIterations = checkNumber('maxIterations', options.maxIterations ?? 2000, { min: 1, integer: true });
   const xs = new Float64Array(nx * ny);
   const ys = new Float64Array(nx * ny);
   const zs = new Float64Array(nx * ny);
@@ -63,7 +64,14 @@ export function fitInvertedGaussian(
     }
   }
   const nParams = mode === 'max' ? 5 : 6;
-  const initial = options.initial ?? (mode === 'max' ? [1, 1, 1, 1, 1] : [1, 1, 1, 1, 1, zmax]);
+  let initial = options.initial;
+  if (!initial) {
+    if (mode === 'max') initial = [1, 1, 1, 1, 1];
+    else {
+      const fixed = fitInvertedGaussian(x, y, z, { offset: 'max', maxIterations }).params;
+      initial = [fixed.A, fixed.x0, fixed.y0, fixed.sigma1, fixed.sigma2, zmax];
+    }
+  }
   if (!Array.isArray(initial) || initial.length !== nParams || !initial.every(Number.isFinite)) throw new InvalidParameterError('initial', initial, `${nParams} finite numbers (A, x0, y0, σ1, σ2${mode === 'free' ? ', offset' : ''})`);
   const off = (p: number[]) => (mode === 'max' ? zmax : p[5]);
   const model = (p: number[]) => (k: number) => -p[0] * Math.exp(-((xs[k] - p[1]) ** 2 / (2 * p[3] ** 2) + (ys[k] - p[2]) ** 2 / (2 * p[4] ** 2))) + off(p);
@@ -78,14 +86,33 @@ export function fitInvertedGaussian(
     if (mode === 'free') row.push(1);
     return row;
   };
+  // ml-levenberg-marquardt takes every step it computes, also those that make the fit worse,
+  // and from all-ones the first Gauss-Newton steps throw the parameters far off. So it is driven
+  // one step at a time here, as in Marquardt's method: a step that lowers the residual is taken
+  // and the damping divided by 9, otherwise refused and the damping multiplied by 11; the fit has
+  // converged when no damping up to 1e12 finds a lower residual.
   const index = Array.from({ length: nx * ny }, (_, k) => k);
-  const result = levenbergMarquardt({ x: index, y: Array.from(zs) }, model, {
-    initialValues: initial.slice(),
-    jacobianFunction: jacobian,
-    maxIterations,
-    errorTolerance: 0,
-    damping: 1e-2,
-  });
+  const data = { x: index, y: Array.from(zs) };
+  const sse = (p: number[]) => {
+    const f = model(p);
+    let e = 0;
+    for (let k = 0; k < zs.length; k++) e += (zs[k] - f(k)) ** 2;
+    return e;
+  };
+  let params = initial.slice();
+  let error = sse(params);
+  let damping = 1e-2;
+  let iterations = 0;
+  while (iterations < maxIterations && damping <= 1e12) {
+    iterations++;
+    const step = levenbergMarquardt(data, model, { initialValues: params, jacobianFunction: jacobian, maxIterations: 1, errorTolerance: 0, damping });
+    if (step.parameterError < error && step.parameterValues.every(Number.isFinite)) {
+      params = step.parameterValues;
+      error = step.parameterError;
+      damping = Math.max(damping / 9, 1e-7);
+    } else damping *= 11;
+  }
+  const result = { parameterValues: params, iterations };
   const p = result.parameterValues;
   const f = model(p);
   let rss = 0;

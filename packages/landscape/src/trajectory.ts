@@ -1,4 +1,5 @@
 import { PCA } from 'ml-pca';
+import { Matrix } from 'ml-matrix';
 import { checkNumber, InvalidParameterError, type ParamMap } from '@descent/tensor';
 import { flattenParams, layoutOf, unflattenParams, type ParamLayout } from './flatten';
 
@@ -50,8 +51,10 @@ function flipSigns(coordinates: number[][], components: Float64Array[]): void {
 export function trajectoryPca(points: TrajectoryPoint[], options: { components?: number } = {}): TrajectoryPca {
   const rows = flatRows(points);
   const k = checkNumber('components', options.components ?? 2, { min: 1, max: Math.min(rows.length, rows[0].length), integer: true });
-  const pca = new PCA(rows, { method: 'SVD', center: true, scale: false });
-  const projected = pca.predict(rows, { nComponents: k });
+  // ml-matrix copies typed-array rows as they are (its types only name number[][]).
+  const data = new Matrix(rows as unknown as number[][]);
+  const pca = new PCA(data, { method: 'SVD', center: true, scale: false });
+  const projected = pca.predict(new Matrix(rows as unknown as number[][]), { nComponents: k });
   const coordinates = Array.from({ length: rows.length }, (_, i) => projected.getRow(i));
   const U = pca.getEigenvectors();
   const components = Array.from({ length: k }, (_, j) => Float64Array.from(U.getColumn(j)));

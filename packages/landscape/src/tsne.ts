@@ -16,7 +16,7 @@ export interface TsneOptions {
   perplexity?: number;
   /** Embedding dimension (default 2). */
   components?: number;
-  /** Total iterations including early exaggeration (scikit-learn's n_iter/max_iter: 1000). */
+  /** Total iterations including the (up to) 250 of early exaggeration (scikit-learn's n_iter: 1000). */
   iterations?: number;
   learningRate?: number | 'auto';
   earlyExaggeration?: number;
@@ -100,7 +100,16 @@ export function jointProbabilities(sqDistances: Float64Array, n: number, perplex
   return P;
 }
 
-/** KL(P‖Q) and its gradient for Student-t kernels with `dof` degrees of freedom. */
+/**
+ * KL(P‖Q) of an embedding Y (N×dims, row-major) and its gradient, Student-t kernel with
+ * max(dims − 1, 1) degrees of freedom (scikit-learn's `_kl_divergence`).
+ */
+export function tsneObjective(P: Float64Array, Y: Float64Array, n: number, dims: number): { kl: number; grad: Float64Array } {
+  const grad = new Float64Array(n * dims);
+  const kl = klGradient(P, Y, n, dims, Math.max(dims - 1, 1), grad);
+  return { kl, grad };
+}
+
 function klGradient(P: Float64Array, Y: Float64Array, n: number, dims: number, dof: number, grad: Float64Array): number {
   const w = new Float64Array(n * n);
   let sumW = 0;
@@ -177,7 +186,7 @@ export function tsne(points: TrajectoryPoint[], options: TsneOptions = {}): Tsne
   if (n > 5000) throw new InvalidParameterError('points', n, 'at most 5000 points (exact t-SNE is O(N²))');
   const perplexity = checkNumber('perplexity', options.perplexity ?? 30, { min: 0, minExclusive: true, max: n, maxExclusive: true });
   const dims = checkNumber('components', options.components ?? 2, { min: 1, integer: true });
-  const iterations = checkNumber('iterations', options.iterations ?? 1000, { min: 250, integer: true });
+  const iterations = checkNumber('iterations', options.iterations ?? 1000, { min: 1, integer: true });
   const exaggeration = checkNumber('earlyExaggeration', options.earlyExaggeration ?? 12, { min: 1 });
   const learningRate = options.learningRate === undefined || options.learningRate === 'auto' ? Math.max(n / exaggeration / 4, 50) : checkNumber('learningRate', options.learningRate, { min: 0, minExclusive: true });
   const init = options.init ?? 'pca';

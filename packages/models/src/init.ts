@@ -1,7 +1,4 @@
-import { tf, Rng } from '@descent/tensor';
-
-/** A tfjs-layers initializer (the class itself is not exported by tfjs-layers). */
-export type LayersInitializer = ReturnType<typeof tf.initializers.randomUniform>;
+import { tf, Rng, type LayersInitializer } from '@descent/tensor';
 
 /**
  * Seeded initial values. Every variable's values come from `new Rng(seed).fork(<layer>/<weight>)`,

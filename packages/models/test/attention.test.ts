@@ -39,7 +39,7 @@ describe('MultiHeadSelfAttention', () => {
     const { layer, model } = attentionModel(d, 3, { heads: 4, seed: 5, name: 'mha_init' });
     expect(model.countParams()).toBe(4 * d * d + 4 * d);
     for (const w of layer.weights) {
-      const v = w.read().dataSync();
+      const v = w.read().dataSync() as Float32Array;
       if (w.name.endsWith('bias')) {
         expect(v.every((e) => e === 0)).toBe(true);
         continue;

@@ -60,7 +60,7 @@ describe('simpleNetwork', () => {
       expect(value.dataSync()[0]).toBeCloseTo(c.loss, 5);
       for (const w of model.trainableWeights) {
         const name = relativeName(model, w);
-        expectClose(grads[w.read().name].dataSync(), c.grads[name].values, 1e-5, 1e-4);
+        expectClose(grads[(w.read() as tf.Variable).name].dataSync(), c.grads[name].values, 1e-5, 1e-4);
       }
       tf.dispose([x, logits, labels, value, ...Object.values(grads)]);
       model.dispose();
@@ -90,7 +90,7 @@ describe('simpleNetwork', () => {
     const b = simpleNetwork({ ...options, seed: 3 });
     const c = simpleNetwork({ ...options, seed: 4 });
     for (let i = 0; i < a.weights.length; i++) {
-      const wa = a.weights[i].read().dataSync();
+      const wa = a.weights[i].read().dataSync() as Float32Array;
       const fanIn = a.weights[i].shape.length === 2 ? (a.weights[i].shape[0] as number) : (a.weights[i - 1].shape[0] as number);
       const bound = 1 / Math.sqrt(fanIn);
       const max = wa.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

@@ -1,2 +1,2 @@
-/** @descent/optim-adabelief: the adabelief optimizer as a gradient transform and a registry plugin. */
-export { adabelief, adabeliefTransform, type AdabeliefConfig } from './adabelief';
+/** @descent/optim-adabelief: AdaBelief as a gradient transform and registry plugin, adabelief-pytorch 0.2.0 semantics. */
+export { adabelief, adabeliefTransform, adabeliefDefaults, type AdaBeliefConfig, type AdaBeliefHyper, type AdaBeliefSlot, type AdaBeliefState } from './adabelief';

@@ -1,2 +1,2 @@
-/** @descent/optim-lamb: the lamb optimizer as a gradient transform and a registry plugin. */
-export { lamb, lambTransform, type LambConfig } from './lamb';
+/** @descent/optim-lamb: LAMB as a gradient transform and registry plugin, tensorflow_addons semantics. */
+export { lamb, lambTransform, lambDefaults, type LambConfig, type LambHyper, type LambSlot, type LambState } from './lamb';

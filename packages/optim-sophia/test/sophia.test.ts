@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { optimizerConformance, loadFixture, assertClose, type GoldenTrajectory } from '@descent/testkit';
-import { tf, useBackend, step, setHyperparam, toTfOptimizer, stateBytes, stateTensors, mapParams, DescentError, InvalidParameterError, TransformOptimizer, Rng, type ParamMap, type GradientTransform } from '@descent/tensor';
+import { tf, useBackend, step, setHyperparam, toTfOptimizer, stateBytes, stateTensors, mapParams, paramsOf, DescentError, InvalidParameterError, TransformOptimizer, Rng, type ParamMap, type GradientTransform } from '@descent/tensor';
 import { ConfigError } from '@descent/registry';
 import { gaussNewtonBartlett, hutchinsonDiagonal, modelProblem } from '@descent/hessian';
 import { train, type DataSource, type Batch, type HessianSchedule } from '@descent/train';
@@ -273,7 +273,7 @@ describe('sophia with its estimators in @descent/train', () => {
 
     const model = mlp(11);
     const batch = toyData(16, 5).batches({ batchSize: 16, shuffle: false })[Symbol.iterator]().next().value as Batch;
-    const params = Object.fromEntries(model.trainableWeights.map((w) => [w.read().name, w.read()]));
+    const params = paramsOf(model);
     const args = { model, params, batch, loss: () => tf.scalar(0) };
     const gnb = sophiaEstimator('gnb').estimate({ ...args, rng: new Rng(1) });
     const gnbRef = gaussNewtonBartlett(model, batch.x, { rng: new Rng(1) });

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /**
  * Values on a rectangular grid: rows of values (`grid[r][c]` sits at `(x[c], y[r])`), or a flat

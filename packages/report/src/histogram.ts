@@ -1,5 +1,5 @@
 import * as vega from 'vega';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { DESCRIPTION_FIELD, PLOT_CONFIG, VEGA_LITE_SCHEMA, describeExpression, vegaLitePlot, type Plot, type VegaLiteSpec } from './plot';
 import { checkOptionalText, checkScale, checkSize, checkTitle, type AxisScale } from './validate';
 

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { escapeHtml, scriptJson } from './escape';
 import { formatValue } from './format';
 import type { Plot } from './plot';

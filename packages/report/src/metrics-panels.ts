@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { lineUnit, MAX_POINTS_DRAWN } from './line-chart';
 import { PLOT_CONFIG, VEGA_LITE_SCHEMA, vegaLitePlot, type Plot, type VegaLiteSpec } from './plot';
 import { checkFinite, checkNonEmptyArray, checkOptionalText, checkScale, checkSize, checkTitle, type AxisScale } from './validate';

@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /** A Vega-Lite specification: plain JSON with the data inlined, so it can be saved, embedded or edited. */
 export type VegaLiteSpec = TopLevelSpec;

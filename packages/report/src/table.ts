@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { escapeHtml } from './escape';
 import { checkFormat, formatValue, type CellFormat } from './format';
 

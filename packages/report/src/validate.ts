@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /** Input checks shared by the plot builders; every failure is an InvalidParameterError. */
 

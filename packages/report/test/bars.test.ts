@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { bars, type BarsOptions } from '@descent/report';
 import { assertWellFormed, countMarks, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const spectrum = [12.5, 4, 1.5, 0.25, -0.75].map((value, i) => ({ label: i + 1, value }));
 

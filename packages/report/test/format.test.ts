@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { formatValue } from '@descent/report';
 import { checkFormat } from '../src/format';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 describe('formatValue', () => {
   it.each<[unknown, Parameters<typeof formatValue>[1], string]>([

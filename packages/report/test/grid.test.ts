@@ -1,8 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { cellEdges, checkGrid } from '../src/grid';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 describe('checkGrid', () => {
   it('reads rows and flat buffers into the same row-major grid', () => {

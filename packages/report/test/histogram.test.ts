@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { histogram, type HistogramOptions } from '@descent/report';
 import { assertWellFormed, countMarks, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 type Row = { start: number; end: number; count: number; group?: string };
 const rowsOf = (o: HistogramOptions) => (histogram(o).spec as { data: { values: Row[] } }).data.values;

@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { SPECS_ELEMENT_ID, heatmap, htmlReport, lineChart, table, type HtmlReportOptions } from '@descent/report';
 import { scopeIds } from '../src/html-report';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const curve = lineChart({
   title: 'Loss',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DescentError, InvalidParameterError } from '@descent/tensor';
+import { DescentError, InvalidParameterError } from '@descent/tensor/errors';
 import * as report from '@descent/report';
 
 // The other test files stand in a light copy of @descent/tensor (its error classes without

@@ -1,8 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkGrid } from '../src/grid';
 import { isolines } from '../src/isolines';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 /** f(x, y) = (x − 0.3)² + (y + 0.2)² on a non-uniform grid. */
 function bowl() {

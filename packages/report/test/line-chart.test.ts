@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { lineChart, type LineChartOptions } from '@descent/report';
 import { assertWellFormed, countMarks, lineColors, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const runs = ['SGD', 'Adam', 'Lion'];
 const data = runs.flatMap((run, k) => [1, 2, 3, 4, 5].map((epoch) => ({ epoch, loss: (k + 1) / epoch, run })));

@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { metricsPanels, type EpochRecordLike } from '@descent/report';
 import { assertWellFormed, countMarks, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 function records(epochs: number, k: number, change: Partial<EpochRecordLike> = {}): EpochRecordLike[] {
   return Array.from({ length: epochs }, (_, i) => ({

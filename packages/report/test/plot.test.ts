@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { PLOT_CONFIG, renderSvg, vegaLitePlot, type VegaLiteSpec } from '@descent/report';
 import { assertWellFormed, countMarks, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const spec = {
   title: { text: 'Custom & spec', subtitle: 'two points' },

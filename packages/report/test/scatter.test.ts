@@ -1,9 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { scatter, type ScatterOptions } from '@descent/report';
 import { assertWellFormed, countMarks, lineColors, texts } from './helpers/svg';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const cloud = Array.from({ length: 7 }, (_, i) => ({ x: i, y: (i * 3) % 5 }));
 

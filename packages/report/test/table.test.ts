@@ -1,8 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { describe, expect, it } from 'vitest';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { markdownTable, table, textTable, type Column } from '@descent/report';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 const rows = [
   { method: 'lecun', loss: 0.48123, acc: 0.8312, params: 283914 },

@@ -1,11 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { writeReport } from '@descent/report';
 
-vi.mock('@descent/tensor', () => import('./helpers/tensor-errors'));
 
 describe('writeReport', () => {
   it('writes the file, creating directories, and leaves no temporary file', async () => {

@@ -41,22 +41,34 @@ function finiteBottleneck(ab: Float64Array, ad: Float64Array, bb: Float64Array, 
   for (const h of halfA) upper = Math.max(upper, h);
   for (const h of halfB) upper = Math.max(upper, h);
   if (upper === 0) return 0;
-  const dist = (i: number, j: number): number => Math.max(Math.abs(ab[i] - bb[j]), Math.abs(ad[i] - bd[j]));
-  const cand: number[] = [0];
-  for (const h of halfA) cand.push(h);
-  for (const h of halfB) cand.push(h);
+  // Pair distances, once: row i of `dist` for a's point i, and its transpose for b's points.
+  const dist = new Float64Array(n * m);
+  const distT = new Float64Array(n * m);
+  const rowMin = Float64Array.from(halfA);
+  const colMin = Float64Array.from(halfB);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      const d = dist(i, j);
-      if (d < upper) cand.push(d);
+      const d = Math.max(Math.abs(ab[i] - bb[j]), Math.abs(ad[i] - bd[j]));
+      dist[i * m + j] = d;
+      distT[j * n + i] = d;
+      if (d < rowMin[i]) rowMin[i] = d;
+      if (d < colMin[j]) colMin[j] = d;
     }
   }
+  // Every point goes somewhere: its cheapest option bounds the distance from below, and only
+  // candidates between the bounds need sorting.
+  let lower = 0;
+  for (const x of rowMin) lower = Math.max(lower, x);
+  for (const x of colMin) lower = Math.max(lower, x);
+  const cand: number[] = [lower, upper];
+  for (const h of halfA) if (h > lower && h < upper) cand.push(h);
+  for (const h of halfB) if (h > lower && h < upper) cand.push(h);
+  for (let k = 0; k < dist.length; k++) if (dist[k] > lower && dist[k] < upper) cand.push(dist[k]);
   const sorted = Float64Array.from(cand).sort();
-  const feasible = (t: number): boolean => saturates(halfA, t, m, (i, j) => dist(i, j) <= t) && saturates(halfB, t, n, (j, i) => dist(i, j) <= t);
+  const feasible = (t: number): boolean => saturates(halfA, t, m, dist) && saturates(halfB, t, n, distT);
   // Smallest feasible candidate; the largest (upper) is feasible.
   let lo = 0;
   let hi = sorted.length - 1;
-  while (sorted[hi] > upper) hi--;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (feasible(sorted[mid])) hi = mid;
@@ -66,16 +78,10 @@ function finiteBottleneck(ab: Float64Array, ad: Float64Array, bb: Float64Array, 
 }
 
 /**
- * L-infinity distance to the diagonal, computed as GUDHI does (distance to the projection
- * ((b + d) / 2, (b + d) / 2)) so that results agree to the last bit; mathematically (d - b) / 2.
+ * Can every point with distance to the diagonal > t be matched to a distinct point of the other
+ * diagram within t? `dist` is row-major: one row of distances to the other diagram per point.
  */
-function toDiagonal(b: number, d: number): number {
-  const m = (b + d) / 2;
-  return Math.max(Math.abs(b - m), Math.abs(d - m));
-}
-
-/** Can every point with half-persistence > t be matched to a distinct point of the other side within t? */
-function saturates(half: Float64Array, t: number, other: number, near: (i: number, j: number) => boolean): boolean {
+function saturates(half: Float64Array, t: number, other: number, dist: Float64Array): boolean {
   const heavy: number[] = [];
   for (let i = 0; i < half.length; i++) if (half[i] > t) heavy.push(i);
   if (heavy.length === 0) return true;
@@ -83,9 +89,19 @@ function saturates(half: Float64Array, t: number, other: number, near: (i: numbe
   const start = new Int32Array(heavy.length + 1);
   const adj: number[] = [];
   for (let k = 0; k < heavy.length; k++) {
-    for (let j = 0; j < other; j++) if (near(heavy[k], j)) adj.push(j);
+    const row = heavy[k] * other;
+    for (let j = 0; j < other; j++) if (dist[row + j] <= t) adj.push(j);
     start[k + 1] = adj.length;
-    if (start[k + 1] === start[k]) return false; // a heavy point with no partner
+    if (start[k + 1] === start[k]) return false; // a point with no partner
   }
   return maximumMatching(heavy.length, other, start, Int32Array.from(adj)) === heavy.length;
+}
+
+/**
+ * L-infinity distance to the diagonal, computed as GUDHI does (distance to the projection
+ * ((b + d) / 2, (b + d) / 2)) so that results agree to the last bit; mathematically (d - b) / 2.
+ */
+function toDiagonal(b: number, d: number): number {
+  const m = (b + d) / 2;
+  return Math.max(Math.abs(b - m), Math.abs(d - m));
 }

@@ -154,8 +154,7 @@ export function cohomologyH1(kh: Khalimsky, out: PairList): void {
     while (parent[a] !== a) a = parent[a] = parent[parent[a]];
     while (parent[b] !== b) b = parent[b] = parent[parent[b]];
     if (a === b) continue;
-    if (values[a] < values[b] || (values[a] === values[b] && a < b)) parent[b] = a;
-    else parent[a] = b;
+    parent[a] = b; // which root survives does not matter: only the merging edges are wanted
     negative[e] = 1;
   }
 

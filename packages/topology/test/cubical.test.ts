@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { cellCountsByLevel, cellDimensions, cohomologyH1, khalimsky, sourceIndex, type Filtration } from '../src/cubical';
-import { PairList } from '../src/union-find';
-import { cubicalPersistence } from '../src/index';
+import { argsortValues } from '../src/argsort';
+import { isRing, neighbourOffsets, padGrid } from '../src/padded-grid';
+import { PairList, superlevelSweep } from '../src/union-find';
 import { canonical, generate } from './golden';
 
 const FILTRATIONS: Filtration[] = ['top-cells', 'vertices'];
@@ -22,6 +23,15 @@ function naiveValue(data: Float64Array, shape: number[], cell: number[], filtrat
   };
   rec(0, 0);
   return best;
+}
+
+/** H1 of a 2-D grid by Alexander duality, the path cubicalPersistence takes for 2-D grids. */
+function h1ByDuality(data: Float64Array, shape: number[], filtration: Filtration): Array<[number, number, number]> {
+  const p = padGrid({ data, shape });
+  const offsets = neighbourOffsets(p.dims, filtration === 'top-cells' ? 'face' : 'full');
+  const out = new PairList();
+  superlevelSweep(p.values, argsortValues(p.values, p.cells), p.interior, offsets, isRing(p.dims, offsets), out, 1);
+  return canonical(out.births.map((b, i) => [1, b, out.deaths[i]]));
 }
 
 function h1ByCohomology(data: Float64Array, shape: number[], filtration: Filtration): Array<[number, number, number]> {
@@ -79,7 +89,7 @@ describe('H1 by cohomology agrees with H1 by Alexander duality', () => {
     for (const filtration of FILTRATIONS) {
       it(`${spec.kind} ${spec.shape.join('x')} (${filtration})`, () => {
         const { data, shape } = generate({ ...spec, seed: 40 + i });
-        const dual = canonical(cubicalPersistence({ data, shape }, { filtration, dimensions: [1] }).map((p) => [1, p.birth, p.death]));
+        const dual = h1ByDuality(data, shape, filtration);
         expect(h1ByCohomology(data, shape, filtration)).toEqual(dual);
         expect(h1ByCohomology(data, [1, ...shape], filtration)).toEqual(dual);
         expect(h1ByCohomology(data, [shape[0], 1, shape[1]], filtration)).toEqual(dual);

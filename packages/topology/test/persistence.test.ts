@@ -106,6 +106,10 @@ describe('cubicalPersistence behaviour', () => {
     expect(big).toEqual(all.filter((p) => p.death - p.birth > 0.3));
     expect(big.length).toBeLessThan(all.length);
     expect(persistenceIntervals(all, 0)).toEqual(all.filter((p) => p.dimension === 0).map((p) => [p.birth, p.death]));
+    // zero-length pairs of one dimension still need the lower dimensions internally
+    const zero = cubicalPersistence({ data, shape }, { keepZeroLength: true });
+    expect(cubicalPersistence({ data, shape }, { keepZeroLength: true, dimensions: [1] })).toEqual(zero.filter((p) => p.dimension === 1));
+    expect(zero.filter((p) => p.birth === p.death).length).toBeGreaterThan(0);
   });
 
   it('reports infinite deaths only for the one essential H0 class of a box', () => {

@@ -39,7 +39,32 @@ describe('loss-surface helpers', () => {
     expect(b.lowest).toBeCloseTo(-2, 2);
     expect(b.second).toBeCloseTo(-1, 2);
     expect(b.saddle).toBeGreaterThan(b.second);
-    expect(b.depth).toBeCloseTo(b.saddle - b.second, 15);
+    // the saddle is the lowest level at which the two wells connect (pixels touching at corners
+    // connect, as in the top-cell filtration): checked by flood fill
+    const flat = grid.flat();
+    const connected = (level: number): boolean => {
+      const seen = new Uint8Array(n * n);
+      const stack = [b.lowestIndex];
+      seen[b.lowestIndex] = 1;
+      while (stack.length > 0) {
+        const p = stack.pop()!;
+        if (p === b.secondIndex) return true;
+        const [i, j] = [Math.floor(p / n), p % n];
+        for (let di = -1; di <= 1; di++) {
+          for (let dj = -1; dj <= 1; dj++) {
+            const [a, c] = [i + di, j + dj];
+            const q = a * n + c;
+            if (a >= 0 && a < n && c >= 0 && c < n && !seen[q] && flat[q] <= level) {
+              seen[q] = 1;
+              stack.push(q);
+            }
+          }
+        }
+      }
+      return false;
+    };
+    expect(connected(b.saddle)).toBe(true);
+    expect(connected(b.saddle - 1e-12)).toBe(false);
     // the minima sit at x = -1 and x = +1 on the middle row; the saddle lies between them
     expect([b.lowestIndex, b.secondIndex]).toEqual([20 * n + 10, 20 * n + 30]);
     expect(b.saddleIndex % n).toBeGreaterThan(10);

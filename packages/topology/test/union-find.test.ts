@@ -1,15 +1,25 @@
 import { describe, it, expect } from 'vitest';
 import { argsortValues } from '../src/argsort';
-import { checkGrid, isRing, neighbourOffsets, padGrid } from '../src/grid';
 import { PairList, sublevelSweep, superlevelSweep } from '../src/union-find';
 
+/** Runs one sweep on a small 2-D grid, padded by hand (grid.ts has its own tests). */
 function sweep(grid: number[][], kind: 'face' | 'full', direction: 'sub' | 'super'): Array<[number, number]> {
-  const p = padGrid(checkGrid(grid));
-  const order = argsortValues(p.values, p.cells);
-  const offsets = neighbourOffsets(p.dims, kind);
+  const [h, w] = [grid.length, grid[0].length];
+  const W = w + 2;
+  const size = (h + 2) * W;
+  const values = new Float64Array(size).fill(NaN);
+  const interior = new Uint8Array(size);
+  const cells = Int32Array.from({ length: h * w }, (_, k) => (Math.floor(k / w) + 1) * W + (k % w) + 1);
+  cells.forEach((p, k) => {
+    values[p] = grid[Math.floor(k / w)][k % w];
+    interior[p] = 1;
+  });
+  const order = argsortValues(values, cells);
+  // 'full' is the 8-neighbour ring in cyclic order, as neighbourOffsets gives it
+  const offsets = Int32Array.from(kind === 'face' ? [-W, 1, W, -1] : [-W, -W + 1, 1, W + 1, W, W - 1, -1, -W - 1]);
   const out = new PairList();
-  if (direction === 'sub') sublevelSweep(p.values, order, p.size, offsets, isRing(p.dims, offsets), out);
-  else superlevelSweep(p.values, order, p.interior, offsets, isRing(p.dims, offsets), out, 1);
+  if (direction === 'sub') sublevelSweep(values, order, size, offsets, kind === 'full', out);
+  else superlevelSweep(values, order, interior, offsets, kind === 'full', out, 1);
   return out.births.map((b, i) => [b, out.deaths[i]]);
 }
 

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /**
  * A 2-D array in row-major order: element (r, c) is `data[r * cols + c]`, as in a C-ordered

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /** The continuous wavelet families of pywt 1.1.1 (pywt.wavelist(kind='continuous')). */
 export type ContinuousFamily = 'gaus' | 'mexh' | 'morl' | 'cgau' | 'shan' | 'fbsp' | 'cmor';

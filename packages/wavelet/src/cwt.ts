@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import type { Array2D } from './array2d';
 import { toContinuous, wavefun, type ContinuousWavelet } from './continuous';
 import { toSignal } from './validate';
@@ -89,7 +89,7 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
     const ss = s * step;
     let L = 0;
     while (L < count && Math.trunc(L / ss) < size) L++;
-    if (L < 2) throw new InvalidParameterError(`scales[${si}]`, s, `a scale large enough that the sampled wavelet has ≥ 2 points (here ≥ ${minScale(span, step, size).toPrecision(3)})`);
+    if (L < 2) throw new InvalidParameterError(`scales[${si}]`, s, 'a scale large enough that the sampled wavelet has ≥ 2 points (pywt: "scale too small")');
     const gRe = new Float64Array(L);
     const gIm = ip.im ? new Float64Array(L) : null;
     for (let k = 0; k < L; k++) {
@@ -141,11 +141,6 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
   for (let i = 0; i < sc.length; i++) frequencies[i] = cf / sc[i] / T;
   const m = (d: Float64Array): Array2D => ({ data: d, rows: sc.length, cols: n });
   return { re: m(re), im: im ? m(im) : null, frequencies };
-}
-
-function minScale(span: number, step: number, size: number): number {
-  // Smallest s with ⌊1/(s·step)⌋ < size, i.e. the second sample index still inside ∫ψ.
-  return Math.max(1 / (size * step), 1 / span);
 }
 
 /** out[row + i] = factor · (conv[i + 1] − conv[i]): numpy's −√s · diff(conv). */

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { toWavelet, type WaveletLike } from './filters';
 import { checkMode, type Mode } from './modes';
 import { analyze, coeffLen, prepare, reconLen, synthesize } from './kernels';

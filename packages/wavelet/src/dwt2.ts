@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import type { Array2D } from './array2d';
 import { toWavelet, type WaveletLike } from './filters';
 import { checkMode, type Mode } from './modes';

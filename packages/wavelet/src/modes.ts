@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /**
  * PyWavelets' signal extension modes (pywt.Modes.modes). With the signal x0 … x(n−1):

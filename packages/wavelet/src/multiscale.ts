@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { fromRows, type Array2D } from './array2d';
 import type { WaveletLike } from './filters';
 import type { Mode } from './modes';

@@ -1,5 +1,5 @@
 // Input checks shared by the transforms: every error names the parameter, the value and what is allowed.
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import type { Array2D } from './array2d';
 
 /** A finite float64 view of 1-D input; copies only when the input is not already a Float64Array. */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { array2d, fromRows, toRows } from '../src/index';
 
 describe('Array2D helpers', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { cwt, centralFrequency, scale2frequency, wavefun } from '../src/index';
 import { fixture, expectClose, randomSignal } from './helpers';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { dwt, idwt, wavedec, waverec, dwtCoeffLen, dwtMaxLevel, discreteWavelets, MODES, wavelet } from '../src/index';
 import { fixture, expectClose, randomSignal } from './helpers';
 

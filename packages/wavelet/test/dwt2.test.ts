@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { dwt2, idwt2, wavedec2, waverec2, dwt, dwtMaxLevel, wavelet, array2d, MODES, type Array2D, type Coeffs2D } from '../src/index';
 import { fixture, expect2D, randomSignal } from './helpers';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { dwt, idwt, MODES, type Mode } from '../src/index';
 import { fixture, expectClose } from './helpers';
 

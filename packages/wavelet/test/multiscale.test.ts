@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { multiscaleAnalysis, fromRows, array2d, wavedec2 } from '../src/index';
 import { fixture, expect2D, randomSignal } from './helpers';
 

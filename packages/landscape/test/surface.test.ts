@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, useBackend, Rng, paramsOf } from '@descent/tensor';
-import { randomDirection, normalizeDirection, surface2d, curve1d, interpolate, evaluatePoint, snapshot, saveSurface, loadSurface, type LandscapeProblem } from '@descent/landscape';
+import { randomDirection, surface2d, curve1d, interpolate, evaluatePoint, snapshot, saveSurface, loadSurface, type LandscapeProblem } from '@descent/landscape';
 
 let k = 0;
-function problem(): LandscapeProblem & { dispose(): void } {
+function problem(): LandscapeProblem & { model: tf.LayersModel; dispose(): void } {
   const rng = new Rng(1);
   const name = `ls${k++}`;
   const model = tf.sequential({
@@ -20,27 +20,10 @@ function problem(): LandscapeProblem & { dispose(): void } {
   return { model, inputs, labels, dispose: () => { model.dispose(); tf.dispose([inputs, labels]); } };
 }
 
-describe('directions', () => {
+describe('surfaces', () => {
   beforeAll(async () => {
     await useBackend('wasm');
   });
-  it('filter normalisation gives every filter (last-axis slice) the norm of the weights', () => {
-    const theta = { k: tf.randomNormal([3, 3, 2, 4], 0, 2, 'float32', 1), b: tf.ones([4]) };
-    const d = randomDirection(theta, { rng: new Rng(2) });
-    const norms = (t: tf.Tensor) => Array.from(tf.sqrt(tf.sum(tf.square(t), [0, 1, 2])).dataSync());
-    norms(d.k).forEach((v, i) => expect(v).toBeCloseTo(norms(theta.k)[i], 4));
-    expect(Array.from(d.b.dataSync())).toEqual([0, 0, 0, 0]); // biases ignored by default
-    const layer = normalizeDirection(d, theta, { normalization: 'layer', oneDimensional: 'normalize' });
-    expect(tf.norm(layer.k).dataSync()[0]).toBeCloseTo(tf.norm(theta.k).dataSync()[0], 3);
-  });
-  it('rejects unknown normalisations and mismatched shapes', () => {
-    const theta = { k: tf.ones([2, 2]) };
-    expect(() => normalizeDirection({ k: tf.ones([2, 2]) }, theta, { normalization: 'unit' as never })).toThrow(/normalization/);
-    expect(() => normalizeDirection({ k: tf.ones([3]) }, theta)).toThrow(/direction\["k"\]/);
-  });
-});
-
-describe('surfaces', () => {
   it('the grid centre is the model itself; weights are restored; no tensors leak', () => {
     const p = problem();
     const base = evaluatePoint(p);

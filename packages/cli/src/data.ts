@@ -16,16 +16,23 @@ export interface LoadedData {
  * @descent/datasets when no train split is installed: the first 8,000 images train, the last
  * 2,000 test, and the user is told.
  */
-export async function loadData(name: string, dir: string | undefined, limits: { trainSize?: number; testSize?: number } = {}): Promise<LoadedData> {
+const SOURCES = ['explicit', 'env', 'debian', 'embedded'] as const;
+type SourceKind = (typeof SOURCES)[number];
+
+export async function loadData(name: string, dir: string | undefined, limits: { trainSize?: number; testSize?: number; source?: string } = {}): Promise<LoadedData> {
+  if (limits.source !== undefined && !(SOURCES as readonly string[]).includes(limits.source)) throw new UsageError(`--data-source must be one of ${SOURCES.join(', ')}, got "${limits.source}"`);
+  const only = limits.source ? [limits.source as SourceKind] : undefined;
   if (!(DATASETS as readonly string[]).includes(name)) throw new UsageError(`unknown --dataset "${name}"; choose one of ${DATASETS.join(', ')}`);
   const notes: string[] = [];
   let train: ImageDataset;
   let test: ImageDataset;
   if (name === 'fashion-mnist' || name === 'mnist') {
     const load = name === 'fashion-mnist' ? loadFashionMnist : loadMnist;
-    test = await load({ split: 'test', dir });
+    test = await load({ split: 'test', dir, ...(only ? { sources: only } : {}) });
     try {
-      train = await load({ split: 'train', dir, ...(name === 'fashion-mnist' ? { sources: ['explicit', 'env', 'debian'] as const } : {}) });
+      const trainSources = (only ?? SOURCES).filter((s) => s !== 'embedded');
+      if (trainSources.length === 0) throw new DatasetError('DATA_NOT_FOUND', 'no train split in the embedded data');
+      train = await load({ split: 'train', dir, sources: trainSources });
     } catch (e) {
       if (!(e instanceof DatasetError) || e.code !== 'DATA_NOT_FOUND' || name !== 'fashion-mnist' || test.source?.kind !== 'embedded') throw e;
       notes.push(

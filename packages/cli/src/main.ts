@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   train: { run: trainCommand, summary: 'train a network with any registered initializer and optimizer' },
   plugins: { run: pluginsCommand, summary: 'list the optimizers, initializers and analyses found' },
   study: { run: (argv) => import('./commands/study').then((m) => m.studyCommand(argv)), summary: 'the book\'s studies: study init (initialisation methods), study optimizers (optimizers, surfaces)' },
+  landscape: { run: (argv) => import('./commands/landscape').then((m) => m.landscapeCommand(argv)), summary: 'loss landscapes of saved runs: interp, surface, hessian, trajectory, fit, dynamics, connect' },
 };
 
 const HELP = `Usage: descent <command> [options]

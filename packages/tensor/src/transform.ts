@@ -73,7 +73,7 @@ export interface PerParamContext {
   name: string;
   hyper: Hyperparams;
   extras?: UpdateExtras;
-  /** The `extras.hessianDiag` (or other ParamMap extra) entry for this parameter, if present. */
+  /** The current value of this parameter (from the `params` passed to update), if given. */
   param?: tf.Tensor;
 }
 

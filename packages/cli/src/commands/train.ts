@@ -13,6 +13,7 @@ import { epochTable } from '../table';
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   dataset: { type: 'string', description: `data set: ${DATASETS.join(', ')}`, default: 'fashion-mnist', value: '<name>' },
+  'data-source': { type: 'string', description: 'only this data location: explicit, env, debian or embedded', value: '<kind>' },
   'data-dir': { type: 'string', description: 'folder with the data files (else DESCENT_DATA, the Debian location, the embedded copy)', value: '<dir>' },
   model: { type: 'string', description: 'model builder (see --help for the list)', default: 'simple-mlp', value: '<name>' },
   activation: { type: 'string', description: 'activation of simple-mlp: relu, tanh, gelu, sigmoid, leakyRelu, prelu, silu, mish', default: 'relu', value: '<name>' },
@@ -83,6 +84,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const data = await loadData(String(values.dataset), values['data-dir'] as string | undefined, {
     trainSize: values['train-size'] ? int('train-size', values['train-size'], 1) : undefined,
     testSize: values['test-size'] ? int('test-size', values['test-size'], 1) : undefined,
+    source: values['data-source'] as string | undefined,
   });
   data.notes.forEach(log);
 

@@ -332,7 +332,7 @@ export async function runInitStudy(options: InitStudyOptions): Promise<InitStudy
             interrupted = true;
             break outer;
           }
-          if (result.status === 'diverged') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
+          if (result.status === 'diverged' && (options.progress ?? 'none') === 'none') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
           else log(`  test loss ${last.testLoss?.toFixed(4)}, accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} %, ${result.seconds.toFixed(1)} s`);
         } finally {
           model.dispose();
@@ -362,7 +362,7 @@ export function initPlots(runs: InitRun[], hiddenSizes: number[]): InitStudyResu
   const spectra = chosen.map((run) => {
     const data = run.spectrum.layers
       .filter((l) => l.singularValues.length > 1)
-      .flatMap((l) => l.singularValues.map((s, i) => ({ index: i + 1, sigma: positive(s), layer: `${l.name} [${l.shape.join('×')}]` })));
+      .flatMap((l) => l.singularValues.map((s, i) => ({ index: i + 1, sigma: positive(s), layer: `${l.name.replace(/^.*?(dense_\d+)\/kernel$/, '$1')} [${l.shape.join('×')}]` })));
     return lineChart({
       title: `Singular values at initialisation — ${run.method}`,
       subtitle: `${run.id}; one line per kernel (tfjs [in, out]); mean σ_max over kernels and PReLU slope ${run.spectrum.spectralNorm.toFixed(3)}`,

@@ -1,6 +1,7 @@
 // @descent/spectrum against NumPy/SciPy on the same float32 matrices, in one run.
-// Build first, then run from the repository root:
-//   (cd packages/tensor && npx tsup) && (cd packages/spectrum && npx tsup) && node tools/bench/spectrum.mjs [sizes…]
+// Run from the repository root (sources, no build):
+//   npx vite-node --config vitest.config.ts tools/bench/spectrum.mjs [sizes…]
+// or, after `npx tsup` in packages/tensor and packages/spectrum: node tools/bench/spectrum.mjs [sizes…]
 // Default sizes 512 1024 2048 4096 (square Gaussian, std 1/√n: a freshly initialised layer, the
 // flat-spectrum worst case for iterative solvers); above FULL_MAX (env, default 2048) only the top
 // of the spectrum is timed. Each timing is the median of REPS runs (env, default 3).
@@ -20,15 +21,21 @@ const ML_MATRIX_MAX = Number(process.env.ML_MATRIX_MAX ?? 1024); // ml-matrix is
 const PY = '/usr/bin/python3';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Wall time and CPU time of this (single-threaded) process, medians. On a shared, loaded machine
+// the CPU time is the better estimate of the wall time on an idle one.
 function time(fn, reps = REPS) {
   const ms = [];
+  const cpu = [];
   let out;
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     out = fn();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { ms: median(ms), out };
+  return { ms: median(ms), cpu: median(cpu), out };
 }
 
 const PYTHON = String.raw`
@@ -39,10 +46,11 @@ path, n, reps, full = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[
 w32 = np.fromfile(path, dtype=np.float32).reshape(n, n)
 w64 = w32.astype(np.float64)
 def med(f):
-    ts = []
+    ts, cs = [], []
     for _ in range(reps):
-        t0 = time.perf_counter(); out = f(); ts.append((time.perf_counter() - t0) * 1000)
-    return float(np.median(ts)), out
+        c0 = time.process_time(); t0 = time.perf_counter(); out = f()
+        ts.append((time.perf_counter() - t0) * 1000); cs.append((time.process_time() - c0) * 1000)
+    return dict(ms=float(np.median(ts)), cpu=float(np.median(cs))), out
 def metrics(s, m, n, eps):
     tol = s[0] * max(m, n) * eps
     p = s / s.sum()
@@ -56,8 +64,8 @@ if full:
     t32, s32 = med(lambda: np.linalg.svd(w32, compute_uv=False))
     m = metrics(s64, n, n, float(np.finfo(np.float32).eps))
 else:
-    t64 = t32 = float('nan'); s64 = np.sort(sla.svds(w64, k=10, v0=v0, tol=0, return_singular_vectors=False))[::-1]; s32 = s64; m = None
-print(json.dumps(dict(numpy=np.__version__, scipy=scipy.__version__, svd64=None if np.isnan(t64) else t64, svd32=None if np.isnan(t32) else t32, svds1=ts1, svds10=ts10,
+    t64 = t32 = None; s64 = np.sort(sla.svds(w64, k=10, v0=v0, tol=0, return_singular_vectors=False))[::-1]; s32 = s64; m = None
+print(json.dumps(dict(numpy=np.__version__, scipy=scipy.__version__, svd64=t64, svd32=t32, svds1=ts1, svds10=ts10,
                       s64=[float(x) for x in s64], s32=[float(x) for x in s32], m=m)))
 `;
 
@@ -89,12 +97,12 @@ try {
     const ref = JSON.parse(py.stdout);
 
     const w = tf.tensor2d(values, [n, n]);
-    const full = withFull ? time(() => weightSpectrum(w)) : { ms: NaN, out: undefined };
+    const full = withFull ? time(() => weightSpectrum(w)) : { ms: NaN, cpu: NaN, out: undefined };
     const top1 = time(() => spectralNorm(w, { method: 'randomized' }));
     const top10 = time(() => singularValues(w, { k: 10, method: 'randomized' }));
     w.dispose();
-    let ml = { ms: NaN };
-    let gram = { ms: NaN };
+    let ml = { ms: NaN, cpu: NaN };
+    let gram = { ms: NaN, cpu: NaN };
     if (n <= ML_MATRIX_MAX) {
       const x = new Matrix(n, n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) x.set(i, j, values[i * n + j]);
@@ -114,23 +122,24 @@ try {
         full.out.cumulativeRank === ref.m.cum &&
         full.out.numericalRank === ref.m.rank;
     }
-    rows.push({ n, full: full.ms, ml: ml.ms, gram: gram.ms, ref, top1: top1.ms, top10: top10.ms, errFull, err1, err10, metricsAgree });
+    rows.push({ n, full, ml, gram, ref, top1, top10, errFull, err1, err10, metricsAgree });
     console.log(`${n}² done`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const f = (ms) => (ms == null || Number.isNaN(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-const x = (a, b) => `${(a / b).toFixed(1)}×`;
-console.log(`\nAll singular values + every metric (NumPy ${rows[0]?.ref.numpy}, SciPy ${rows[0]?.ref.scipy}; NumPy uses LAPACK gesdd through OpenBLAS):\n`);
-console.log('| matrix | Descent `weightSpectrum` | ml-matrix SVD (values only) | ml-matrix Gram + EVD | NumPy `svd` float64 | NumPy `svd` float32 | Descent / NumPy f64 | max \\|Δσ\\|/σ₁ vs NumPy f64 | metrics equal |');
+const sec = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const f = (t) => (t == null || Number.isNaN(t.ms) ? '—' : `${sec(t.ms)} (${sec(t.cpu)})`);
+const x = (a, b) => `${(a.cpu / b.cpu).toFixed(1)}×`;
+console.log(`\nWall time (CPU time) of each call. All singular values + every metric (NumPy ${rows[0]?.ref.numpy}, SciPy ${rows[0]?.ref.scipy}; NumPy runs LAPACK gesdd on OpenBLAS threads, whose CPU time adds up):\n`);
+console.log('| matrix | Descent `weightSpectrum` | ml-matrix SVD (values only) | ml-matrix Gram + EVD | NumPy `svd` float64 | NumPy `svd` float32 | Descent / NumPy f64 (CPU) | max \\|Δσ\\|/σ₁ vs NumPy f64 | metrics equal |');
 console.log('|---|---|---|---|---|---|---|---|---|');
-for (const r of rows.filter((r) => !Number.isNaN(r.full))) {
+for (const r of rows.filter((r) => !Number.isNaN(r.full.ms))) {
   console.log(`| ${r.n}² | ${f(r.full)} | ${f(r.ml)} | ${f(r.gram)} | ${f(r.ref.svd64)} | ${f(r.ref.svd32)} | ${x(r.full, r.ref.svd64)} | ${r.errFull.toExponential(1)} | ${r.metricsAgree ? 'yes' : 'NO'} |`);
 }
 console.log('\nTop of the spectrum (randomised block Krylov, tol 1e-9) against SciPy `svds` (ARPACK, float64; above FULL_MAX the reference values are `svds` with tol 0):\n');
-console.log('| matrix | Descent σ₁ | SciPy `svds` k=1 | ratio | rel. error σ₁ | Descent top 10 | SciPy `svds` k=10 | ratio | max rel. error top 10 |');
+console.log('| matrix | Descent σ₁ | SciPy `svds` k=1 | ratio (CPU) | rel. error σ₁ | Descent top 10 | SciPy `svds` k=10 | ratio (CPU) | max rel. error top 10 |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.n}² | ${f(r.top1)} | ${f(r.ref.svds1)} | ${x(r.top1, r.ref.svds1)} | ${r.err1.toExponential(1)} | ${f(r.top10)} | ${f(r.ref.svds10)} | ${x(r.top10, r.ref.svds10)} | ${r.err10.toExponential(1)} |`);

@@ -7,6 +7,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   train: { run: trainCommand, summary: 'train a network with any registered initializer and optimizer' },
   plugins: { run: pluginsCommand, summary: 'list the optimizers, initializers and analyses found' },
   study: { run: (argv) => import('./commands/study').then((m) => m.studyCommand(argv)), summary: 'the book\'s studies: study init (initialisation methods), study optimizers (optimizers, surfaces)' },
+  topology: { run: (argv) => import('./commands/topology').then((m) => m.topologyCommand(argv)), summary: 'persistent homology of a saved surface or any JSON/CSV grid' },
+  wavelet: { run: (argv) => import('./commands/wavelet').then((m) => m.waveletCommand(argv)), summary: 'multiscale (wavelet) analysis of a saved surface or any JSON/CSV grid' },
   landscape: { run: (argv) => import('./commands/landscape').then((m) => m.landscapeCommand(argv)), summary: 'loss landscapes of saved runs: interp, surface, hessian, trajectory, fit, dynamics, connect' },
 };
 

@@ -4,7 +4,7 @@ import { ConfigError } from '@descent/registry';
 import { initializerConformance } from '@descent/testkit';
 import { kaimingNormal } from '@descent/init-kaiming';
 import { emergence, emergencePlugin, emergenceFactor, emergenceStd } from '@descent/init-emergence';
-import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z } from '@descent/testkit';
 
 describe('emergence', () => {
   initializerConformance({

@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, calculateGain, initContext, initializeMode
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { kaimingNormal, kaimingUniform, kaimingNormalPlugin, kaimingUniformPlugin, kaimingGain, kaimingStd, type KaimingConfig } from '@descent/init-kaiming';
-import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from '@descent/testkit';
 
 interface StatCase {
   config: Partial<KaimingConfig>;

@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, initContext, initializeModel, Rng } from '
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { lecunNormal, lecunUniform, lecunNormalPlugin, lecunUniformPlugin, lecunStd } from '@descent/init-lecun';
-import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from '@descent/testkit';
 
 interface StatFixture {
   source: string;

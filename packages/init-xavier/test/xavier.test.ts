@@ -3,7 +3,7 @@ import { tf, useBackend, computeFans, calculateGain, initContext, initializeMode
 import { ConfigError } from '@descent/registry';
 import { initializerConformance, loadFixture } from '@descent/testkit';
 import { xavierNormal, xavierUniform, xavierNormalPlugin, xavierUniformPlugin, xavierStd, type XavierConfig } from '@descent/init-xavier';
-import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from './stats';
+import { drawStats, drawsFor, KURTOSIS, stdError, rms, Z, type Stats } from '@descent/testkit';
 
 interface StatFixture {
   source: string;

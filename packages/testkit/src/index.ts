@@ -4,3 +4,4 @@ export { initializerConformance, type InitializerConformanceOptions } from './in
 export { loadGolden, loadFixture, type GoldenTrajectory, type FixtureTensor } from './golden';
 export { assertClose, worstClose } from './compare';
 export { tensorsLeakedPerCall } from './leaks';
+export { drawStats, drawsFor, stdError, rms, KURTOSIS, Z, type Stats } from './stats';

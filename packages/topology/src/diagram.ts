@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import type { PersistencePair } from './persistence';
 
 /** A (birth, death) point; death = Infinity for an essential class. */

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 
 /** A dense grid in row-major (C, numpy) order: `data[(i0 * shape[1] + i1) * shape[2] + i2]`. */
 export interface Grid {

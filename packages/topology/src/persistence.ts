@@ -1,4 +1,4 @@
-import { DescentError, InvalidParameterError } from '@descent/tensor';
+import { DescentError, InvalidParameterError } from '@descent/tensor/errors';
 import { argsortValues } from './argsort';
 import { cellCountsByLevel, cohomologyH1, khalimsky, sourceIndex, type Filtration } from './cubical';
 import { checkGrid, type GridInput } from './grid';
@@ -51,7 +51,7 @@ const FILTRATIONS: readonly Filtration[] = ['top-cells', 'vertices'];
  * Algorithms: H0 by union-find with the elder rule; the top homology dimension of the grid's
  * complement (H1 in 2-D, H2 in 3-D) by the same union-find on the superlevel sets (Alexander
  * duality); H1 of 3-D grids by cohomology with clearing. Cost: one radix sort and near-linear sweeps
- * for 2-D grids (a 1024x1024 grid in about half a second, see the README), the full complex (8
+ * for 2-D grids (about a second or less for 1024x1024, see the README), the full complex (8
  * cells per voxel) for 3-D ones.
  *
  * @example

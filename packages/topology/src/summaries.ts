@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { splitDiagram, type DiagramInput } from './diagram';
 import { normalMass } from './erf';
 
@@ -73,9 +73,10 @@ export function bettiCurve(diagram: DiagramInput, options: BettiCurveOptions = {
     if (!Number.isInteger(resolution) || resolution < 1) throw new InvalidParameterError('resolution', resolution, 'an integer >= 1');
     let range = options.range;
     if (range === undefined) {
-      const lo = d.births.length > 0 ? Math.min(...d.births, ...d.essentialBirths) : d.essentialBirths.length > 0 ? d.essentialBirths[0] : 0;
-      const hi = d.deaths.length > 0 ? Math.max(...d.deaths) : lo;
-      range = [lo, hi];
+      const lo = Math.min(extent(d.births)[0], extent(d.essentialBirths)[0]);
+      const first = Number.isFinite(lo) ? lo : 0;
+      const hi = d.deaths.length > 0 ? extent(d.deaths)[1] : first;
+      range = [first, hi];
     }
     checkRange('range', range, 2);
     grid = linspace(range[0], range[1], resolution);
@@ -140,8 +141,9 @@ export function persistenceImage(diagram: DiagramInput, options: PersistenceImag
   }
   let range = options.range;
   if (range === undefined) {
-    const bx = n > 0 ? [Math.min(...d.births), Math.max(...d.births)] : [0, 1];
-    const py = n > 0 ? [Math.min(...pers), maxPers] : [0, 1];
+    // spread arguments would overflow the stack for large diagrams: loop instead
+    const bx = n > 0 ? extent(d.births) : [0, 1];
+    const py = n > 0 ? extent(pers) : [0, 1];
     range = [bx[0], bx[1], py[0], py[1]];
   }
   checkRange('range', range, 4);
@@ -185,6 +187,17 @@ export function persistenceImage(diagram: DiagramInput, options: PersistenceImag
     }
   }
   return { width, height, data };
+}
+
+/** [min, max] of an array ([Infinity, -Infinity] when empty). */
+function extent(xs: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
 }
 
 /** numpy.linspace: start + i * step, the last point exactly `stop`. */

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { checkGrid, isGrid, type Grid, type GridInput } from './grid';
 import { cubicalPersistence, type PersistencePair } from './persistence';
 import type { Filtration } from './cubical';

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { sparseAssignment } from './assignment';
 import { essentialCountsMatch, splitDiagram, type DiagramInput } from './diagram';
 

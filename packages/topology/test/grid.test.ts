@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { checkGrid } from '../src/grid';
 
 describe('checkGrid', () => {

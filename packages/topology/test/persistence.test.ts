@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { cubicalPersistence, persistenceIntervals, type PersistencePair } from '../src/index';
 import { canonical, decode, fixture, generate, type GenSpec } from './golden';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InvalidParameterError } from '@descent/tensor';
+import { InvalidParameterError } from '@descent/tensor/errors';
 import { bettiCurve, cubicalPersistence, persistenceEntropy, persistenceImage, totalPersistence, type Interval } from '../src/index';
 import { linspace } from '../src/summaries';
 import { fixture, generate } from './golden';
@@ -84,6 +84,17 @@ describe('summary behaviour', () => {
     expect(lin.data.reduce((a, b) => a + b, 0)).toBeCloseTo(0.25 + 1, 12);
     const custom = persistenceImage([[0, 2]], { range: [-10, 10, -10, 14], resolution: [5, 5], weight: (_b, p) => p * 10 });
     expect(custom.data.reduce((a, b) => a + b, 0)).toBeCloseTo(20, 10);
+  });
+
+  it('handle diagrams of a large grid (hundreds of thousands of points)', () => {
+    const big: Array<[number, number]> = Array.from({ length: 300_000 }, (_, i) => [i / 300_000, i / 300_000 + ((i * 7919) % 1000) / 1000]);
+    // default ranges are found by loops: Math.min(...points) would overflow the call stack here
+    const maxDeath = big.reduce((m, [, d]) => Math.max(m, d), -Infinity);
+    const curve = bettiCurve(big, { resolution: 5 });
+    expect([curve.grid[0], curve.grid[4]]).toEqual([0, maxDeath]);
+    expect([curve.values[0], curve.values[4]]).toEqual([0, 0]); // nothing is alive at either end
+    expect(curve.values[2]).toBeGreaterThan(0);
+    expect(persistenceImage(big, { resolution: [4, 4], bandwidth: 0.1 }).data.every((x) => x > 0)).toBe(true);
   });
 
   it('reject bad parameters with the parameter named', () => {

@@ -23,6 +23,8 @@ const COMMON: Record<string, OptionSpec> = {
 };
 
 interface Sub {
+  /** One line for the overview. */
+  brief: string;
   usage: string;
   summary: string;
   options: Record<string, OptionSpec>;
@@ -35,30 +37,35 @@ interface Sub {
 
 const SUBS: Record<string, Sub> = {
   interp: {
+    brief: 'loss and accuracy along the straight line between two checkpoints',
     usage: 'descent landscape interp <run> [<run2>] [--from <epoch>] [--to <epoch>] [options]',
     summary: 'Loss and accuracy along the straight line θ(α) = (1−α)θ₁ + αθ₂ between two checkpoints (the book: epochs 1 and 15, α ∈ [−0.5, 1.5], 50 points, 256 test images).',
     options: INTERP_OPTIONS,
     run: runInterp,
   },
   surface: {
+    brief: '2-D loss surface around a checkpoint (random, Hessian, PCA or difference directions)',
     usage: 'descent landscape surface <run> [--directions random|hessian|pca|difference] [options]',
     summary: 'A 2-D loss surface θ + λ₁d₁ + λ₂d₂ around a checkpoint, evaluated on worker threads, with a contour plot. The book: --directions hessian --top 4 --grid 40 --range 0.2 --samples 256.',
     options: SURFACE_OPTIONS,
     run: runSurface,
   },
   hessian: {
+    brief: 'top Hessian eigenvalues, trace and spectral density at a checkpoint',
     usage: 'descent landscape hessian <run> [--top <n>] [--density] [options]',
     summary: 'Top Hessian eigenvalues (power iteration, PyHessian semantics), the trace (Hutchinson) and optionally the spectral density (stochastic Lanczos) at a checkpoint.',
     options: HESSIAN_OPTIONS,
     run: runHessian,
   },
   trajectory: {
+    brief: 'PCA and t-SNE of the weights at each checkpoint, with the training path',
     usage: 'descent landscape trajectory <run> [<run> ...] [--perplexity <p>] [options]',
     summary: "The weights after each checkpointed epoch, flattened, projected by PCA(2) and t-SNE(2) (the book: 15 epochs, perplexity 1), with the path of training.",
     options: TRAJECTORY_OPTIONS,
     run: runTrajectory,
   },
   fit: {
+    brief: 'Gaussian-well fit of a surface, and optimizer paths on it (or on an analytic surface)',
     usage: 'descent landscape fit (<run> | --surface-file <surface.json> | --analytic <name>) [--optimizers <list>] [options]',
     summary: "Fits the book's Gaussian well to a loss surface (Levenberg-Marquardt; offset = max z, and a free-offset variant) and runs optimizers on it from (−1, 1): the book's SGD 0.1, SGD 0.05 momentum 0.8, Adam 0.1. From a run it first computes the book's grid (top-2 Hessian directions, 30×30, λ ±1).",
     options: FIT_OPTIONS,
@@ -66,12 +73,14 @@ const SUBS: Record<string, Sub> = {
     run: runFit,
   },
   dynamics: {
+    brief: 'per-epoch loss, gradient norm, parameter change, weight norm, loss improvement',
     usage: 'descent landscape dynamics <run> [--norm global|book] [options]',
     summary: "Per checkpoint: loss, gradient norm, parameter change from the previous epoch and from the start, weight norm, loss improvement (the book's five panels, from saved weights).",
     options: DYNAMICS_OPTIONS,
     run: runDynamics,
   },
   connect: {
+    brief: 'mode connectivity: trained Bézier curve between two minima vs the straight line',
     usage: 'descent landscape connect <runA> <runB> [--epochs <n>] [--optimizer <id> --lr <x> ...] [options]',
     summary: 'Mode connectivity: trains the control point of a quadratic Bézier curve between two minima (Garipov et al. 2018) and compares the loss along it with the straight line.',
     options: CONNECT_OPTIONS,
@@ -88,7 +97,7 @@ Loss-landscape analyses of runs saved by \`descent train --out <run>\` (its chec
 
 Subcommands:
 ${Object.entries(SUBS)
-  .map(([name, s]) => `  ${name.padEnd(11)}${s.summary.split('. ')[0].replace(/\.$/, '')}`)
+  .map(([name, s]) => `  ${name.padEnd(11)}${s.brief}`)
   .join('\n')}
 
 Run \`descent landscape <subcommand> --help\` for its options.

@@ -468,7 +468,8 @@ async function studyOptimizers(argv: string[]): Promise<number> {
   );
   const display = optimizerTableRows(result.rows);
   const notes = [
-    "SGD semantics: " + (specs.some((s) => s.id === 'sgd-book') ? "sgd-book is the book's SGD (momentum buffer an EMA)." : "sgd is torch.optim.SGD (momentum buffer a sum); the book's run used its own EMA SGD (--book), which steps ~10× less at the same lr and momentum."),
+    ...(specs.some((s) => s.id === 'sgd-book') ? ["sgd-book is the book's SGD (momentum buffer an EMA of the gradients)."] : []),
+    ...(specs.some((s) => s.id === 'sgd') ? ["sgd is torch.optim.SGD (momentum buffer a sum of gradients); the book's run used its own EMA SGD (--book), which steps ~10× less at the same lr and momentum."] : []),
     'grad norm: mean over the last epoch\'s steps of the global gradient norm √Σ‖g‖²; optimizer state: bytes of the optimizer\'s tensors; ms/step: mean time of one training step (forward, backward, update).',
     ...data.notes,
   ];

@@ -41,7 +41,7 @@ export const SURFACES: Readonly<Record<string, Surface>> = Object.freeze({
     steps: 500,
     domain: { x: [-2, 2], y: [-1, 3] },
     minimum: { x: 1, y: 1, f: 0 },
-    sgdLr: 1e-4,
+    sgdLr: 1e-3,
     adaptiveLr: 0.02,
     logColour: true,
   },

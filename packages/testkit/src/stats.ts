@@ -1,4 +1,4 @@
-// Sampling statistics for the statistical golden tests: the TS draws are compared with torch's
+// Sampling statistics for initializer tests: the TS draws are compared with torch's
 // expected std within a number of standard errors computed from the sample size, never values.
 import { initContext, Rng, type Initializer } from '@descent/tensor';
 

@@ -9,6 +9,8 @@ import {
   defaultExecutor,
   snapshot,
   moveTo,
+  lossTensor,
+  variablesOf,
   type Surface,
   type DirectionNormalization,
 } from '@descent/landscape';
@@ -40,6 +42,16 @@ interface Plane {
   directions: [ParamMap, ParamMap];
   path?: ScatterPoint[];
   eigenvalues?: [number, number];
+  /** Hessian planes: the minimum of the quadratic model L + gᵀd + ½dᵀHd in the plane, −(g·vᵢ)/λᵢ. */
+  predicted?: [number, number];
+}
+
+/** ⟨∇L(θ), vᵢ⟩ for each direction (on the problem's data). */
+function gradientProjections(lp: LoadedProblem, directions: ParamMap[]): number[] {
+  const { value, grads } = tf.variableGrads(() => lossTensor(lp.problem), variablesOf(lp.problem));
+  const out = directions.map((d) => tf.tidy(() => tf.addN(Object.keys(d).map((n) => tf.sum(tf.mul(grads[n], d[n])))).dataSync()[0]));
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
 }
 
 async function planes(ctx: LandscapeContext, lp: LoadedProblem, kind: string, seed: number): Promise<{ planes: Plane[]; info: Record<string, unknown> }> {
@@ -52,11 +64,18 @@ async function planes(ctx: LandscapeContext, lp: LoadedProblem, kind: string, se
       const h = hessianDirections(lp.problem, { top, maxIterations: intOpt(ctx, 'max-iterations', 1), tolerance: numOpt(ctx, 'tolerance', (x) => x >= 0, 'a number ≥ 0'), seed });
       const seconds = (performance.now() - t0) / 1000;
       ctx.log(`hessian: top ${top} eigenvalues ${h.values.map((v) => v.toFixed(4)).join(', ')} (${h.iterations.join(', ')} power iterations, ${seconds.toFixed(1)} s)`);
+      const gv = gradientProjections(lp, h.directions);
       const out: Plane[] = [];
       for (let i = 0; i < top; i += 2) {
-        out.push({ name: `surface-v${i + 1}-v${i + 2}`, label: [`λ${i + 1} (eigenvector ${i + 1}, eigenvalue ${h.values[i].toFixed(3)})`, `λ${i + 2} (eigenvector ${i + 2}, eigenvalue ${h.values[i + 1].toFixed(3)})`], directions: [h.directions[i], h.directions[i + 1]], eigenvalues: [h.values[i], h.values[i + 1]] });
+        out.push({
+          name: `surface-v${i + 1}-v${i + 2}`,
+          label: [`λ${i + 1} (eigenvector ${i + 1}, eigenvalue ${h.values[i].toFixed(3)})`, `λ${i + 2} (eigenvector ${i + 2}, eigenvalue ${h.values[i + 1].toFixed(3)})`],
+          directions: [h.directions[i], h.directions[i + 1]],
+          eigenvalues: [h.values[i], h.values[i + 1]],
+          predicted: [-gv[i] / h.values[i], -gv[i + 1] / h.values[i + 1]],
+        });
       }
-      return { planes: out, info: { eigenvalues: h.values, iterations: h.iterations, hessianSeconds: seconds } };
+      return { planes: out, info: { eigenvalues: h.values, iterations: h.iterations, hessianSeconds: seconds, gradientProjections: gv } };
     }
     if (kind === 'random') {
       const normalization = choiceOpt<DirectionNormalization>(ctx, 'normalization', ['filter', 'layer', 'none']);
@@ -131,13 +150,15 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
         yTitle: plane.label[1],
         paths: plane.path,
       }));
-      ctx.log(`  ${plane.name}: ${seconds.toFixed(1)} s; minimum ${m.loss.toFixed(4)} at (${m.x.toFixed(3)}, ${m.y.toFixed(3)})${m.atCentre ? ' — at the centre' : ''}; loss at the centre ${m.centreLoss.toFixed(4)}`);
+      const steps = Math.max(Math.abs(m.x), Math.abs(m.y)) / (s.x[1] - s.x[0]);
+      const predicted = plane.predicted ? ` (quadratic model −g·v/λ: (${plane.predicted[0].toFixed(3)}, ${plane.predicted[1].toFixed(3)}))` : '';
+      ctx.log(`  ${plane.name}: ${seconds.toFixed(1)} s; minimum ${m.loss.toFixed(4)} at (${m.x.toFixed(3)}, ${m.y.toFixed(3)}), ${steps.toFixed(1)} grid steps from the centre${predicted}; loss at the centre ${m.centreLoss.toFixed(4)}`);
       files.push(saved.json, saved.bin, svg);
-      surfaces.push({ name: plane.name, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, minLoss: m.loss, argmin: { x: m.x, y: m.y }, minAtCentre: m.atCentre, centreLoss: m.centreLoss, seconds });
+      surfaces.push({ name: plane.name, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, minLoss: m.loss, argmin: { x: m.x, y: m.y }, gridStepsFromCentre: steps, minAtCentre: m.atCentre, predictedArgmin: plane.predicted ?? null, centreLoss: m.centreLoss, seconds });
     }
     const allCentre = surfaces.every((s) => s.minAtCentre);
     return {
-      summary: `surface (${kind}): ${surfaces.length} surface${surfaces.length > 1 ? 's' : ''} of ${grid}×${grid}; minimum ${allCentre ? 'at the centre in every one' : 'off the centre in ' + surfaces.filter((s) => !s.minAtCentre).map((s) => s.name).join(', ')}`,
+      summary: `surface (${kind}): ${surfaces.length} surface${surfaces.length > 1 ? 's' : ''} of ${grid}×${grid}; minimum ${allCentre ? 'within one grid step of the centre in every one' : 'grid steps from the centre: ' + surfaces.map((s) => `${s.name} ${(s.gridStepsFromCentre as number).toFixed(1)}`).join(', ')}`,
       files,
       directions: kind,
       grid,

@@ -163,6 +163,8 @@ export interface InitStudyOptions {
   hiddenSizes?: number[];
   /** Examples (the first of the training set) for the depth profile and MetaInit. Default 256. */
   probeSize?: number;
+  /** Only the analysis at initialisation (spectrum, depth profile, MetaInit), no training. */
+  initOnly?: boolean;
   /** Each run's results.jsonl/csv and summary.json go to outDir/runs/<method>[-seed<s>]. */
   outDir?: string;
   progress?: ProgressMode;
@@ -175,7 +177,8 @@ export interface InitRun {
   method: string;
   id: string;
   seed: number;
-  status: TrainResult['status'];
+  /** 'not trained' with `initOnly`. */
+  status: TrainResult['status'] | 'not trained';
   diverged?: { epoch: number; batch: number; reason: string };
   epochs: EpochRecord[];
   /** Final test loss and accuracy; null when the run did not complete. */
@@ -233,12 +236,12 @@ export function initRow(method: string, id: string, runs: InitRun[]): InitRow {
     divergedEpochs: runs.filter((r) => r.status === 'diverged').map((r) => r.diverged!.epoch),
     testLoss: stat(done.map((r) => r.testLoss)),
     errorRate: stat(done.map((r) => (r.testAccuracy === null ? null : 100 * (1 - r.testAccuracy)))),
-    convergenceSpeed: stat(runs.filter((r) => r.status !== 'interrupted').map((r) => r.convergenceSpeed)),
+    convergenceSpeed: stat(runs.filter((r) => r.status === 'completed' || r.status === 'diverged').map((r) => r.convergenceSpeed)),
     condition: statAll(runs.map((r) => r.spectrum.condition)),
     spectralNorm: stat(runs.map((r) => r.spectrum.spectralNorm)),
     rankRatioBook: stat(runs.map((r) => r.spectrum.rankRatioBook)),
     rankRatioEntropy: stat(runs.map((r) => r.spectrum.rankRatioEntropy)),
-    seconds: stat(runs.map((r) => r.seconds)),
+    seconds: stat(runs.filter((r) => r.status !== 'not trained').map((r) => r.seconds)),
     gradientQuotientBefore: gq.length ? stat(gq.map((r) => r.gradientQuotient!.before)) : null,
     gradientQuotientAfter: gq.length ? stat(gq.map((r) => r.gradientQuotient!.after)) : null,
   };
@@ -290,6 +293,10 @@ export async function runInitStudy(options: InitStudyOptions): Promise<InitStudy
           }
           const spectrum = initSpectrum(model);
           const profile = depthProfile(model, probe);
+          if (options.initOnly) {
+            runs.push({ method: spec.name, id: spec.id, seed, status: 'not trained', epochs: [], testLoss: null, testAccuracy: null, convergenceSpeed: NaN, spectrum, profile, ...(gradientQuotient ? { gradientQuotient } : {}), seconds: 0, batchLosses: [] });
+            continue;
+          }
           const batchLosses: number[] = [];
           const result = await train({
             model,
@@ -332,8 +339,9 @@ export async function runInitStudy(options: InitStudyOptions): Promise<InitStudy
             interrupted = true;
             break outer;
           }
-          if (result.status === 'diverged' && (options.progress ?? 'none') === 'none') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
-          else log(`  test loss ${last.testLoss?.toFixed(4)}, accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} %, ${result.seconds.toFixed(1)} s`);
+          if (result.status === 'diverged') {
+            if ((options.progress ?? 'none') === 'none') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
+          } else log(`  test loss ${last.testLoss?.toFixed(4)}, accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} %, ${result.seconds.toFixed(1)} s`);
         } finally {
           model.dispose();
         }

@@ -122,8 +122,9 @@ export async function runOptimizerStudy(options: OptimizerStudyOptions): Promise
         interrupted = true;
         break;
       }
-      if (result.status === 'diverged' && (options.progress ?? 'none') === 'none') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
-      else log(`  train loss ${last.trainLoss.toFixed(4)}, test accuracy ${last.testAccuracy === null ? '—' : (100 * last.testAccuracy).toFixed(2) + ' %'}, ${result.seconds.toFixed(1)} s`);
+      if (result.status === 'diverged') {
+        if ((options.progress ?? 'none') === 'none') log(`  diverged at epoch ${result.diverged!.epoch}, batch ${result.diverged!.batch}: ${result.diverged!.reason}`);
+      } else log(`  train loss ${last.trainLoss.toFixed(4)}, test accuracy ${last.testAccuracy === null ? '—' : (100 * last.testAccuracy).toFixed(2) + ' %'}, ${result.seconds.toFixed(1)} s`);
     } finally {
       model.dispose();
     }

@@ -15,8 +15,8 @@ export interface DynamicsRecord {
   accuracy: number;
   /** Norm of ∇L on the problem's data at this point. */
   gradNorm: number;
-  /** Norm of θᵢ − θᵢ₋₁ (0 for the first point). */
-  paramChange: number;
+  /** Norm of θᵢ − θᵢ₋₁ (null for the first point). */
+  paramChange: number | null;
   /** Norm of θᵢ − θ_start (the first point, or `start`). */
   paramChangeFromStart: number;
   weightNorm: number;
@@ -75,7 +75,7 @@ export function trainingDynamics(problem: LandscapeProblem, points: ParamMap[], 
       value.dispose();
       const gradNorm = mapNorm(grads, kind);
       tf.dispose(Object.values(grads));
-      return { epoch: epochs[i], loss, accuracy, gradNorm, paramChange: i === 0 ? 0 : diffNorm(theta, points[i - 1], kind), paramChangeFromStart: diffNorm(theta, start, kind), weightNorm: mapNorm(theta, kind), lossImprovement: null as number | null };
+      return { epoch: epochs[i], loss, accuracy, gradNorm, paramChange: i === 0 ? null : diffNorm(theta, points[i - 1], kind), paramChangeFromStart: diffNorm(theta, start, kind), weightNorm: mapNorm(theta, kind), lossImprovement: null as number | null };
     }),
   ).map((r, i, all) => ({ ...r, lossImprovement: i === 0 ? null : all[i - 1].loss - r.loss }));
 }

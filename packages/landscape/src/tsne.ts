@@ -1,5 +1,6 @@
 import { checkNumber, InvalidParameterError } from '@descent/tensor';
-import { trajectoryPca, type TrajectoryPoint } from './trajectory';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { TrajectoryPoint } from './trajectory';
 import { flattenParams, layoutOf } from './flatten';
 
 /**
@@ -195,7 +196,7 @@ export function tsne(points: TrajectoryPoint[], options: TsneOptions = {}): Tsne
 
   const Y = new Float64Array(n * dims);
   if (init === 'pca') {
-    const { coordinates } = trajectoryPca(flat.map((r) => Float64Array.from(r)), { components: dims });
+    const coordinates = pcaScores(flat, dims);
     const first = coordinates.map((c) => c[0]);
     const mean = first.reduce((a, b) => a + b, 0) / n;
     const std = Math.sqrt(first.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
@@ -217,6 +218,41 @@ export function tsne(points: TrajectoryPoint[], options: TsneOptions = {}): Tsne
   }
   const embedding = Array.from({ length: n }, (_, i) => Array.from(Y.subarray(i * dims, (i + 1) * dims)));
   return { embedding, kl: result.kl, iterations: result.last, P };
+}
+
+/**
+ * Principal-component scores of the rows through the N×N Gram matrix of the centred rows (cheap
+ * when N ≪ dimension, unlike an SVD of the N×P data), signs as scikit-learn's (the largest |score|
+ * of each component positive).
+ */
+function pcaScores(rows: ArrayLike<number>[], k: number): number[][] {
+  const n = rows.length;
+  const p = rows[0].length;
+  const mean = new Float64Array(p);
+  for (const r of rows) for (let j = 0; j < p; j++) mean[j] += r[j] / n;
+  const G = Matrix.zeros(n, n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      const x = rows[a];
+      const y = rows[b];
+      for (let j = 0; j < p; j++) s += (x[j] - mean[j]) * (y[j] - mean[j]);
+      G.set(a, b, s);
+      G.set(b, a, s);
+    }
+  }
+  const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true });
+  const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
+  const V = evd.eigenvectorMatrix;
+  const scores = Array.from({ length: n }, () => new Array<number>(k).fill(0));
+  order.slice(0, k).forEach(([value, col], c) => {
+    const sd = Math.sqrt(Math.max(value, 0));
+    let big = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(V.get(i, col)) > Math.abs(big)) big = V.get(i, col);
+    const sign = big < 0 ? -1 : 1;
+    for (let i = 0; i < n; i++) scores[i][c] = sign * V.get(i, col) * sd;
+  });
+  return scores;
 }
 
 /** Flattened rows of the points (ParamMaps are flattened in their own key order). */

@@ -10,8 +10,8 @@ export const METHODS: readonly SpectrumMethod[] = ['full', 'randomized', 'auto']
 /**
  * 'auto' uses the randomised solver for the top k singular values when the smaller side of the
  * matrix is at least this long and k ≤ max(2, side/128). Measured crossover (README): k ≤ 2 is
- * 2–4× faster than the full SVD from 256² on; k = 4 from 512², k = 8 from 1024²; k = 16 still
- * loses at 1024².
+ * 2–4× faster than the full SVD from 256² on; k = 4 from 512², k = 8 from 1024²; k = 16 loses at
+ * 512² and barely wins at 1024².
  */
 export const AUTO_RANDOMIZED_MIN_SIDE = 256;
 

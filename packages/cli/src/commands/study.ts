@@ -246,7 +246,7 @@ async function studyInit(argv: string[]): Promise<number> {
   );
 
   const display = initTableRows(result.rows);
-  const notes = [`optimizer: ${optimizerText}.`, ...INIT_TABLE_NOTES, ...data.notes];
+  const notes = [values['init-only'] ? 'not trained (--init-only): only the columns at initialisation are filled.' : `optimizer: ${optimizerText}.`, ...INIT_TABLE_NOTES, ...data.notes];
   const md = `${markdownTable(display)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
   writeFileAtomic(join(out, 'table.md'), md);
   writeFileAtomic(join(out, 'results.json'), JSON.stringify({ config, rows: result.rows, runs: result.runs, interrupted: result.interrupted }, jsonReplacer, 2));

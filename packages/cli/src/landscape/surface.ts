@@ -25,7 +25,7 @@ export const SURFACE_OPTIONS: Record<string, OptionSpec> = {
   directions: { type: 'string', description: 'random (filter-normalised, Li et al.), hessian (top eigenvectors, in pairs), pca (of the run\'s checkpoints, path drawn), difference (θ_latest − θ_from, and a random one)', default: 'random', value: '<kind>' },
   top: { type: 'string', description: 'hessian: how many eigenvectors (even; one surface per pair)', default: '2', value: '<n>' },
   grid: { type: 'string', description: 'points per axis', default: '40', value: '<n>' },
-  range: { type: 'string', description: 'λ from −r to r on both axes (default 0.2 for hessian, 1 otherwise)', value: '<r>' },
+  range: { type: 'string', description: 'λ from −r to r on both axes (default: 0.2 for hessian, the path\'s extent +10 % for pca, 1 otherwise)', value: '<r>' },
   samples: { type: 'string', description: 'first n test images', default: '256', value: '<n>' },
   checkpoint: { type: 'string', description: 'centre of the surface: epoch number, first or latest', default: 'latest', value: '<epoch>' },
   from: { type: 'string', description: 'difference: the checkpoint the first direction starts from', default: 'first', value: '<epoch>' },
@@ -113,13 +113,16 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
   if (ctx.positionals.length !== 1) throw new UsageError('surface takes one run folder');
   const kind = choiceOpt(ctx, 'directions', ['random', 'hessian', 'pca', 'difference'] as const);
   const grid = intOpt(ctx, 'grid', 2);
-  const r = ctx.values.range === undefined ? (kind === 'hessian' ? 0.2 : 1) : numOpt(ctx, 'range', (x) => x > 0, 'a number > 0');
+  const given = ctx.values.range === undefined ? undefined : numOpt(ctx, 'range', (x) => x > 0, 'a number > 0');
   const workers = ctx.values.workers === undefined ? ctx.workers : intOpt(ctx, 'workers', 1);
   const seed = intOpt(ctx, 'seed', 0);
   const lp = await loadProblem(ctx, ctx.positionals[0], { checkpoint: ctx.values.checkpoint as string, samples: intOpt(ctx, 'samples', 1) });
   const executor = defaultExecutor({ workers });
   try {
     const { planes: list, info } = await planes(ctx, lp, kind, seed);
+    // PCA: a plane that holds the whole training path (its coordinates are in weight units).
+    const extent = Math.max(0, ...list.flatMap((p) => (p.path ?? []).map((q) => Math.max(Math.abs(q.x), Math.abs(q.y)))));
+    const r = given ?? (kind === 'hessian' ? 0.2 : kind === 'pca' ? Number((1.1 * extent).toPrecision(2)) : 1);
     const out = ctx.outDir(lp.run.dir);
     const files: string[] = [];
     const surfaces: Array<Record<string, unknown>> = [];

@@ -26,7 +26,8 @@ export const SURFACE_OPTIONS: Record<string, OptionSpec> = {
   top: { type: 'string', description: 'hessian: how many eigenvectors (even; one surface per pair)', default: '2', value: '<n>' },
   grid: { type: 'string', description: 'points per axis', default: '40', value: '<n>' },
   range: { type: 'string', description: 'λ from −r to r on both axes (default: 0.2 for hessian, the path\'s extent +10 % for pca, 1 otherwise)', value: '<r>' },
-  samples: { type: 'string', description: 'first n test images', default: '256', value: '<n>' },
+  samples: { type: 'string', description: 'first n images of --split', default: '256', value: '<n>' },
+  split: { type: 'string', description: 'data the loss is evaluated on: test (the book) or train', default: 'test', value: '<split>' },
   checkpoint: { type: 'string', description: 'centre of the surface: epoch number, first or latest', default: 'latest', value: '<epoch>' },
   from: { type: 'string', description: 'difference: the checkpoint the first direction starts from', default: 'first', value: '<epoch>' },
   normalization: { type: 'string', description: 'random directions: filter, layer or none', default: 'filter', value: '<kind>' },
@@ -116,7 +117,8 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
   const given = ctx.values.range === undefined ? undefined : numOpt(ctx, 'range', (x) => x > 0, 'a number > 0');
   const workers = ctx.values.workers === undefined ? ctx.workers : intOpt(ctx, 'workers', 1);
   const seed = intOpt(ctx, 'seed', 0);
-  const lp = await loadProblem(ctx, ctx.positionals[0], { checkpoint: ctx.values.checkpoint as string, samples: intOpt(ctx, 'samples', 1) });
+  const split = choiceOpt(ctx, 'split', ['test', 'train'] as const);
+  const lp = await loadProblem(ctx, ctx.positionals[0], { checkpoint: ctx.values.checkpoint as string, samples: intOpt(ctx, 'samples', 1), split });
   const executor = defaultExecutor({ workers });
   try {
     const { planes: list, info } = await planes(ctx, lp, kind, seed);
@@ -144,11 +146,11 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
       }
       const seconds = (performance.now() - t0) / 1000;
       const m = surfaceMinimum(s);
-      const meta = { kind, plane: k + 1, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, run: lp.run.dir, checkpoint: lp.checkpoint.epoch, samples: lp.samples.inputs.shape[0], seconds, executor: executor.name, workers: executor.concurrency };
+      const meta = { kind, split, plane: k + 1, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, run: lp.run.dir, checkpoint: lp.checkpoint.epoch, samples: lp.samples.inputs.shape[0], seconds, executor: executor.name, workers: executor.concurrency };
       const saved = saveSurface(out, plane.name, s, meta);
       const svg = await writeSvg(out, plane.name, surfaceContour(s, {
         title: `Loss surface — ${kind} directions${list.length > 1 ? ` (pair ${k + 1})` : ''}`,
-        subtitle: `${lp.run.config.model} ${lp.run.config.activation ?? ''}, epoch ${lp.checkpoint.epoch}, ${grid}×${grid} grid, ${lp.samples.inputs.shape[0]} test images; minimum ${m.loss.toFixed(4)} at (${m.x.toFixed(3)}, ${m.y.toFixed(3)})`,
+        subtitle: `${lp.run.config.model} ${lp.run.config.activation ?? ''}, epoch ${lp.checkpoint.epoch}, ${grid}×${grid} grid, ${lp.samples.inputs.shape[0]} ${split} images; minimum ${m.loss.toFixed(4)} at (${m.x.toFixed(3)}, ${m.y.toFixed(3)})`,
         xTitle: plane.label[0],
         yTitle: plane.label[1],
         paths: plane.path,

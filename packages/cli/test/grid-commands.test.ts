@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const bin = resolve(import.meta.dirname, '../bin/descent.js');
+
+function descent(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+// Two basins of different depth on a 16 × 16 grid: one essential H0 class, one finite.
+function twoBasins(): number[][] {
+  return Array.from({ length: 16 }, (_, i) =>
+    Array.from({ length: 16 }, (_, j) => -Math.exp(-((i - 4) ** 2 + (j - 4) ** 2) / 6) - 0.5 * Math.exp(-((i - 11) ** 2 + (j - 11) ** 2) / 6)),
+  );
+}
+
+describe('descent topology and descent wavelet (built command)', () => {
+  it('topology: two basins, their barrier, the diagram files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-grid-'));
+    writeFileSync(join(dir, 'grid.json'), JSON.stringify(twoBasins()));
+    const r = await descent(['topology', join(dir, 'grid.json'), '--out', join(dir, 'out'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { summary, diagram } = JSON.parse(r.stdout);
+    expect(summary.basins).toBe(2);
+    expect(summary.barrierDepth).toBeGreaterThan(0.3);
+    expect(diagram.filter((p: { dimension: number; death: number | null }) => p.dimension === 0 && p.death === null)).toHaveLength(1);
+    for (const f of ['diagram.json', 'diagram.svg', 'betti.svg', 'report.html']) expect(existsSync(join(dir, 'out', f)), f).toBe(true);
+  });
+
+  it('wavelet: energy shares sum to one; CSV input; bad input is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-grid-'));
+    writeFileSync(join(dir, 'grid.csv'), twoBasins().map((r) => r.join(',')).join('\n'));
+    const r = await descent(['wavelet', join(dir, 'grid.csv'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.bands).toHaveLength(3);
+    expect(out.bands.reduce((s: number, b: { share: number }) => s + b.share, 0)).toBeCloseTo(1, 6);
+    // The same surface with fine-scale noise added is rougher.
+    let seed = 1;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 1.0;
+    writeFileSync(join(dir, 'noisy.csv'), twoBasins().map((r) => r.map((v) => v + noise()).join(',')).join('\n'));
+    const noisy = JSON.parse((await descent(['wavelet', join(dir, 'noisy.csv'), '--json'])).stdout);
+    expect(out.roughness).toBeGreaterThan(0);
+    expect(noisy.roughness).toBeGreaterThan(out.roughness + 0.05);
+    writeFileSync(join(dir, 'bad.csv'), '1,2\n3,x\n');
+    const bad = await descent(['wavelet', join(dir, 'bad.csv')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/row 2, column 2/);
+    expect((await descent(['topology', join(dir, 'missing.json')])).code).toBe(2);
+    expect(readFileSync(join(dir, 'grid.csv'), 'utf8').length).toBeGreaterThan(0);
+  });
+});

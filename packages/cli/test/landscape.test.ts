@@ -23,11 +23,14 @@ function descent(args: string[]): Promise<{ code: number | null; stdout: string;
 const root = mkdtempSync(join(tmpdir(), 'descent-landscape-'));
 const runA = join(root, 'a');
 const runB = join(root, 'b');
+const runC = join(root, 'c');
 const small = ['--hidden', '32,16', '--epochs', '2', '--train-size', '1024', '--test-size', '256', '--quiet'];
 
 describe.skipIf(!built)('descent landscape (built command)', () => {
   beforeAll(async () => {
     const [a, b] = await Promise.all([descent(['train', ...small, '--seed', '0', '--out', runA]), descent(['train', ...small, '--seed', '1', '--out', runB])]);
+    const c = await descent(['train', ...small, '--epochs', '3', '--keep-checkpoints', 'all', '--seed', '2', '--out', runC]);
+    expect(c.code, c.stderr).toBe(0);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
   }, 120_000);
@@ -43,7 +46,11 @@ describe.skipIf(!built)('descent landscape (built command)', () => {
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout).error.message).toMatch(/not a folder/);
     expect((await descent(['landscape', 'surface', runA, '--directions', 'hessian', '--top', '3'])).code).toBe(2);
-    expect((await descent(['landscape', 'trajectory', runA])).stderr).toMatch(/at least 3 checkpoints/);
+    expect((await descent(['landscape', 'trajectory', runA])).stderr).toMatch(/at least 3 checkpoints.*--keep-checkpoints all/);
+    // A run that kept every checkpoint has a trajectory of its own.
+    const own = await descent(['landscape', 'trajectory', runC, '--out', join(root, 'trajectory-c'), '--json', '--quiet']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(existsSync(join(root, 'trajectory-c', 'trajectory-pca.svg'))).toBe(true);
   });
 
   it('surface (Hessian directions, 2 worker threads) writes the grid, its JSON and a contour SVG', async () => {

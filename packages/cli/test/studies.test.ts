@@ -11,7 +11,8 @@ import { sgd } from '@descent/optim-sgd';
 import { adam } from '@descent/optim-adam';
 import { convergenceSpeed, initSpectrum, depthProfile, runInitStudy, initTableRows } from '../src/studies/init';
 import { runOptimizerStudy, optimizerTableRows } from '../src/studies/optimizers';
-import { SURFACES, optimizerPath, hessianDiagonal, runSurfaceStudy } from '../src/studies/surfaces';
+import { SURFACES, runSurfaceStudy, sophiaSurfaceExtras } from '../src/studies/surfaces';
+import { optimizerPath } from '@descent/landscape';
 import { extractSettings, stat, showStat, downsample } from '../src/studies/common';
 
 beforeAll(async () => {
@@ -176,26 +177,29 @@ describe('runOptimizerStudy', () => {
 });
 
 describe('optimizers on 2-D surfaces', () => {
-  it('follows the GradientTransform contract on {p: [2]}: SGD descends the bowl, Adam the Rosenbrock valley', () => {
+  it('runs the landscape paths on the study surfaces: SGD descends the bowl, Adam the Rosenbrock valley', () => {
     const before = tf.memory().numTensors;
-    const bowl = optimizerPath(SURFACES.bowl, sgd.create({ lr: 0.5 }), { steps: 200 });
-    expect(bowl.points[0]).toEqual({ step: 0, x: -1, y: 1, f: SURFACES.bowl.value(-1, 1) });
-    expect(bowl.points.at(-1)!.f).toBeLessThan(1e-3);
-    const rb = optimizerPath(SURFACES.rosenbrock, adam.create({ lr: 0.02 }), { steps: 500 });
-    expect(rb.points.at(-1)!.f).toBeLessThan(rb.points[0].f / 10);
+    const { bowl: b, rosenbrock: r } = SURFACES;
+    const bowl = optimizerPath(b.fn, sgd.create({ lr: 0.5 }), { start: b.start, steps: 200, domain: b.domain });
+    expect(bowl.points[0].z).toBeCloseTo(1 - Math.exp(-1), 6);
+    expect(bowl.points.at(-1)!.z).toBeLessThan(1e-3);
+    const rb = optimizerPath(r.fn, adam.create({ lr: 0.02 }), { start: r.start, steps: 500, domain: r.domain });
+    expect(rb.points.at(-1)!.z).toBeLessThan(rb.points[0].z / 10);
     expect(tf.memory().numTensors).toBe(before);
   });
-  it('stops a path that leaves the plot (the saddle) or diverges, and gives the exact Hessian diagonal for Sophia', () => {
-    const saddle = optimizerPath(SURFACES.saddle, sgd.create({ lr: 0.2 }), { steps: 200 });
+  it('stops a path that leaves the plot (the saddle) or diverges; Sophia gets the exact Hessian diagonal', () => {
+    const { saddle: s, rosenbrock: r } = SURFACES;
+    const saddle = optimizerPath(s.fn, sgd.create({ lr: 0.2 }), { start: s.start, steps: 200, domain: s.domain });
     expect(saddle.leftAt).toBeGreaterThan(0);
-    const blowup = optimizerPath(SURFACES.rosenbrock, sgd.create({ lr: 0.1 }), { steps: 200 });
+    const blowup = optimizerPath(r.fn, sgd.create({ lr: 0.1 }), { start: r.start, steps: 200, domain: r.domain });
     expect(blowup.divergedAt ?? blowup.leftAt).toBeGreaterThan(0);
-    const p = tf.tensor1d([1, 1]);
-    const h = hessianDiagonal(SURFACES.rosenbrock, p);
-    const [hx, hy] = h.p.dataSync();
-    expect(hx).toBeCloseTo(802, 0);
-    expect(hy).toBeCloseTo(200, 0);
-    tf.dispose([p, h.p]);
+    const extras = sophiaSurfaceExtras(r, 10);
+    expect(extras(3, { x: 1, y: 1 })).toBeUndefined();
+    const h = extras(10, { x: 1, y: 1 })!.hessianDiag!;
+    // ∂²f/∂x² = 2 − 400(y − 3x²) = 802 and ∂²f/∂y² = 200 at (1, 1).
+    expect(h.x.dataSync()[0]).toBeCloseTo(802, 0);
+    expect(h.y.dataSync()[0]).toBeCloseTo(200, 0);
+    tf.dispose([h.x, h.y]);
   });
   it('runSurfaceStudy summarises the paths and draws them over the contour', () => {
     const r = runSurfaceStudy({

@@ -14,7 +14,7 @@ export { trajectoryPca, pcaDirections, type TrajectoryPca, type TrajectoryPoint,
 export { tsne, tsneObjective, jointProbabilities, squaredDistances, type TsneOptions, type TsneResult } from './tsne';
 export { fitInvertedGaussian, invertedGaussian, type GaussianFit, type GaussianParams } from './gaussian-fit';
 export { gaussianSurface, rosenbrock, beale, gaussianBowl, saddle, analyticSurface, evaluateSurfaceFn, ANALYTIC_SURFACES, type SurfaceFn } from './analytic-surfaces';
-export { optimizerPath, type OptimizerPath, type PathPoint } from './optimizer-path';
+export { optimizerPath, surfaceValue, surfaceHessianDiagonal, type OptimizerPath, type OptimizerPathOptions, type PathPoint, type PlaneDomain } from './optimizer-path';
 export { trainingDynamics, type DynamicsRecord, type DynamicsOptions, type NormKind } from './dynamics';
 export { bezierPoint, trainBezierCurve, curveLoss, connectModes, type BezierTrainOptions, type BezierTrainResult, type ModeConnection } from './mode-connectivity';
 export { InProcessExecutor, registerJobHandler, jobHandler, type Executor, type JobBatch, type JobHandler, type JobProgress, type RunOptions } from './executor';

@@ -52,7 +52,10 @@ export interface TrainOptions {
   nonFinite?: NonFinitePolicy;
   /** Folder for results.jsonl, results.csv, summary.json and checkpoints/. */
   outDir?: string;
-  /** Checkpoint after every `every` epochs (default 1) into outDir/checkpoints, keeping `keep` (default 2). */
+  /**
+   * Checkpoint after every `every` epochs (default 1) into outDir/checkpoints, keeping the newest
+   * `keep` (default 2; `Infinity` keeps all, e.g. for trajectory analyses).
+   */
   checkpoint?: { every?: number; keep?: number } | false;
   /** Continue from the newest checkpoint in outDir/checkpoints, if there is one. */
   resume?: boolean;
@@ -120,7 +123,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const optimizer = toTfOptimizer(options.optimizer, { nonFinite: 'ignore' });
   const progress = createProgress(options.progress ?? 'auto');
   const ckptDir = options.outDir ? join(options.outDir, 'checkpoints') : undefined;
-  const ckptEvery = options.checkpoint === false ? 0 : (options.checkpoint?.every ?? 1);
+  const ckptEvery = options.checkpoint === false ? 0 : checkNumber('checkpoint.every', options.checkpoint?.every ?? 1, { min: 1, integer: true });
+  const ckptKeep = options.checkpoint === false ? 2 : options.checkpoint?.keep ?? 2;
+  if (ckptKeep !== Number.POSITIVE_INFINITY) checkNumber('checkpoint.keep', ckptKeep, { min: 1, integer: true });
   const started = performance.now();
 
   let history: EpochRecord[] = [];
@@ -250,7 +255,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     if (options.outDir) writeResults(options.outDir, history);
     if (ckptDir && ckptEvery > 0 && ((epoch + 1) % ckptEvery === 0 || epoch + 1 === epochs)) {
-      await saveCheckpoint(ckptDir, { model, optimizer, epoch: epoch + 1, globalStep, seed, history, extra: options.meta }, options.checkpoint ? options.checkpoint.keep : undefined);
+      await saveCheckpoint(ckptDir, { model, optimizer, epoch: epoch + 1, globalStep, seed, history, extra: options.meta }, ckptKeep);
     }
     await options.callbacks?.onEpochEnd?.(record);
   }

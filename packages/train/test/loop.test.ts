@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, useBackend, Rng, perParameter, type GradientTransform } from '@descent/tensor';
@@ -74,6 +74,19 @@ describe('train', () => {
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0]).toContain('trainLoss');
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('completed');
     expect(existsSync(join(out, 'checkpoints', 'latest'))).toBe(true);
+    model.dispose();
+  });
+
+  it('keeps the newest `keep` checkpoints (Infinity keeps all), every `every` epochs, and rejects bad settings', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'descent-ckpt-'));
+    const model = mlp(2);
+    await train({ model, optimizer: sgd(0.05), train: toyData(60, 1), epochs: 4, batchSize: 30, outDir: join(out, 'all'), progress: 'none', checkpoint: { keep: Number.POSITIVE_INFINITY } });
+    expect(readdirSync(join(out, 'all', 'checkpoints')).filter((f) => f.startsWith('epoch-')).sort()).toEqual(['epoch-0001', 'epoch-0002', 'epoch-0003', 'epoch-0004']);
+    await train({ model, optimizer: sgd(0.05), train: toyData(60, 1), epochs: 4, batchSize: 30, outDir: join(out, 'two'), progress: 'none', checkpoint: { every: 2, keep: 1 } });
+    expect(readdirSync(join(out, 'two', 'checkpoints')).filter((f) => f.startsWith('epoch-'))).toEqual(['epoch-0004']);
+    const bad = (checkpoint: { every?: number; keep?: number }) => train({ model, optimizer: sgd(0.05), train: toyData(60, 1), epochs: 1, batchSize: 30, outDir: join(out, 'bad'), progress: 'none', checkpoint });
+    await expect(bad({ keep: 0 })).rejects.toThrow(/checkpoint\.keep/);
+    await expect(bad({ every: 1.5 })).rejects.toThrow(/checkpoint\.every/);
     model.dispose();
   });
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tf, useBackend, type GradientTransform, type Initializer } from '@descent/tensor';
+import { useBackend, type GradientTransform, type Initializer } from '@descent/tensor';
 import { writeFileAtomic, type HessianSchedule } from '@descent/train';
 import { buildModel, listModels, ACTIVATIONS, type Activation } from '@descent/models';
 import { DatasetError } from '@descent/datasets';
@@ -11,10 +11,11 @@ import { parse, helpText, type OptionSpec } from '../args';
 import { loadRegistry } from '../builtins';
 import { loadData, DATASETS } from '../data';
 import { EXIT, UsageError } from '../errors';
+import { reportVersions } from '../versions';
 import { extractSettings, settingValue, intOption, numberOption, list } from '../studies/common';
 import { BOOK_INIT_METHODS, BOOK_INIT_TABLE, INIT_TABLE_NOTES, runInitStudy, initTableRows, type InitMethodSpec, type InitStudyResult } from '../studies/init';
 import { BOOK_OPTIMIZER_CONFIGS, runOptimizerStudy, optimizerTableRows, configText, type OptimizerRunSpec } from '../studies/optimizers';
-import { SURFACE_NAMES, surfaceByName, runSurfaceStudy, hessianDiagonal, type Surface } from '../studies/surfaces';
+import { SURFACE_NAMES, surfaceByName, runSurfaceStudy, sophiaSurfaceExtras, type Surface } from '../studies/surfaces';
 
 const STUDIES_HELP = `Usage: descent study <study> [options]
 
@@ -315,6 +316,7 @@ async function initReport(result: InitStudyResult, config: Record<string, unknow
     summary: { dataset: config.dataset, 'train / test examples': `${config.trainSize} / ${config.testSize}`, optimizer: JSON.stringify(config.optimizer), methods: display.length },
     sections,
     config,
+    versions: reportVersions(String((config as { backend?: unknown }).backend ?? '') || undefined),
     links: [
       { href: 'table.md', label: 'table.md' },
       { href: 'results.json', label: 'results.json' },
@@ -487,6 +489,7 @@ async function studyOptimizers(argv: string[]): Promise<number> {
       ...(result.plots.length ? [{ heading: 'Training curves', plots: result.plots }] : []),
     ],
     config,
+    versions: reportVersions(String((config as { backend?: unknown }).backend ?? '') || undefined),
     links: [
       { href: 'table.md', label: 'table.md' },
       { href: 'results.json', label: 'results.json' },
@@ -524,7 +527,7 @@ async function surfaceStudy(values: Record<string, unknown>, choices: RunChoice[
       id: c.plugin.id,
       config,
       create: () => c.plugin.create(config) as GradientTransform<any>,
-      ...(c.plugin.id === 'sophia' ? { extras: (s: number, p: tf.Tensor) => (s % every === 0 ? { hessianDiag: hessianDiagonal(surface, p) } : undefined) } : {}),
+      ...(c.plugin.id === 'sophia' ? { extras: sophiaSurfaceExtras(surface, every) } : {}),
     };
   });
   const log = logger(Boolean(values.quiet));
@@ -551,13 +554,15 @@ async function surfaceStudy(values: Record<string, unknown>, choices: RunChoice[
     subtitle: `f(x, y) = ${surface.formula}`,
     summary: { surface: surface.name, start: `(${start.join(', ')})`, steps, optimizers: runs.map((r) => r.name).join(', ') },
     sections: [
-      { heading: 'Summary', text: 'Each optimizer runs on the parameters {p: [x, y]} through the GradientTransform contract, gradients by tf.grad; a path stops when it leaves the plotted region or stops being finite.', tableHtml: table(display) },
+      { heading: 'Summary', text: 'Each optimizer runs on the parameters {x, y} (two scalars) through the GradientTransform contract, gradients by tf autodiff (optimizerPath of @descent/landscape); a path stops when it leaves the plotted region or stops being finite.', tableHtml: table(display) },
       { heading: 'Paths', plots: [result.plot] },
     ],
     config,
+    versions: reportVersions(String((config as { backend?: unknown }).backend ?? '') || undefined),
     links: [
       { href: 'table.md', label: 'table.md' },
       { href: 'results.json', label: 'results.json' },
+      { href: 'config.json', label: 'config.json' },
     ],
   });
   await writeReport(reportPath, html);

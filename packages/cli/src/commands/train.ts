@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { useBackend, initializeModel, Rng, type GradientTransform, type Initializer } from '@descent/tensor';
-import { train, writeFileAtomic, type EpochRecord, type TrainResult } from '@descent/train';
+import { train, writeFileAtomic, type EpochRecord, type HessianSchedule, type TrainResult } from '@descent/train';
+import { sophiaEstimator } from '@descent/optim-sophia';
 import { buildModel, listModels } from '@descent/models';
 import { parse, helpText, type OptionSpec } from '../args';
+import type { Plugin } from '@descent/registry';
 import { loadRegistry } from '../builtins';
 import { distribute } from '../plugin-options';
 import { loadData, DATASETS } from '../data';
@@ -20,6 +22,11 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   hidden: { type: 'string', description: 'hidden sizes of simple-mlp, comma-separated', value: '<n,n,...>' },
   init: { type: 'string', description: 'initializer plugin id (default: the model\'s own initializers)', value: '<id>' },
   optimizer: { type: 'string', description: 'optimizer plugin id', default: 'adam', value: '<id>' },
+  'hessian-estimator': {
+    type: 'string',
+    description: "sophia only: its Hessian-diagonal estimate every k steps, gnb (Gauss-Newton-Bartlett, Sophia-G) or hutchinson (Sophia-H); default gnb",
+    value: '<kind>',
+  },
   epochs: { type: 'string', description: 'epochs', default: '3', value: '<n>' },
   'batch-size': { type: 'string', description: 'batch size', default: '128', value: '<n>' },
   seed: { type: 'string', description: 'seed of initialisation, shuffling and estimators', default: '0', value: '<n>' },
@@ -27,6 +34,8 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'test-size': { type: 'string', description: 'use only the first n test examples', value: '<n>' },
   out: { type: 'string', description: 'run folder for results.jsonl/csv, summary.json, report.html, checkpoints', value: '<dir>' },
   resume: { type: 'boolean', description: 'continue from the newest checkpoint in --out' },
+  'checkpoint-every': { type: 'string', description: 'checkpoint every n epochs', default: '1', value: '<n>' },
+  'keep-checkpoints': { type: 'string', description: "how many of the newest checkpoints to keep, or 'all' (the landscape commands read them)", default: '2', value: '<n|all>' },
   'non-finite': { type: 'string', description: "NaN/Inf gradients: 'error' ends the run as diverged, 'skip' skips the step", default: 'error', value: '<policy>' },
   backend: { type: 'string', description: 'auto, tensorflow, wasm or cpu', default: 'auto', value: '<name>' },
   demo: { type: 'boolean', description: 'a short demo run: 2 epochs of the ReLU MLP with Kaiming init and Adam on FashionMNIST' },
@@ -39,6 +48,32 @@ function int(name: string, raw: unknown, min: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return n;
+}
+
+function keepCheckpoints(raw: unknown): number {
+  return raw === 'all' ? Number.POSITIVE_INFINITY : int('keep-checkpoints', raw, 1);
+}
+
+type Estimator = 'gnb' | 'hutchinson';
+const ESTIMATORS: Estimator[] = ['gnb', 'hutchinson'];
+
+/**
+ * `sophia` needs a Hessian-diagonal estimate every k steps, as `descent study optimizers` gives it:
+ * Gauss-Newton-Bartlett unless --hessian-estimator says hutchinson. Its `batchSize` (the scale of
+ * the estimates, official default 5120) follows --batch-size unless given as --optimizer.batch-size.
+ * Other optimizers take no estimate: --hessian-estimator with them is a usage error rather than
+ * silently ignored (e.g. sophia-book refreshes its h from g² itself).
+ */
+function sophiaHessian(plugin: Plugin, raw: unknown, optimizerConfig: Record<string, unknown>, batchSize: number): { kind: Estimator; schedule: HessianSchedule } | undefined {
+  if (plugin.id !== 'sophia') {
+    if (raw !== undefined) throw new UsageError(`--hessian-estimator applies to --optimizer sophia only; ${plugin.id} takes no Hessian estimate`);
+    return undefined;
+  }
+  const kind = String(raw ?? 'gnb') as Estimator;
+  if (!ESTIMATORS.includes(kind)) throw new UsageError(`--hessian-estimator must be ${ESTIMATORS.join(' or ')}, got "${kind}"`);
+  optimizerConfig.batchSize ??= batchSize;
+  const { k } = plugin.resolveConfig(optimizerConfig) as { k: number };
+  return { kind, schedule: sophiaEstimator(kind, { every: k }) as HessianSchedule };
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -73,6 +108,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const optimizerPlugin = registry.get(String(values.optimizer), 'optimizer');
   const initPlugin = values.init ? registry.get(String(values.init), 'initializer') : undefined;
   const configs = distribute(extra, { optimizer: optimizerPlugin, ...(initPlugin ? { init: initPlugin } : {}) });
+  const hessian = sophiaHessian(optimizerPlugin, values['hessian-estimator'], configs.optimizer, batchSize);
   const transform = optimizerPlugin.create(configs.optimizer) as GradientTransform<any>;
   const initializer = initPlugin ? (initPlugin.create(configs.init) as Initializer) : undefined;
 
@@ -107,6 +143,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     hidden: values.hidden ?? null,
     init: initPlugin ? { id: initPlugin.id, config: initPlugin.resolveConfig(configs.init) } : null,
     optimizer: { id: optimizerPlugin.id, config: optimizerPlugin.resolveConfig(configs.optimizer) },
+    ...(hessian ? { hessianEstimator: { kind: hessian.kind, every: hessian.schedule.every } } : {}),
     epochs,
     batchSize,
     seed,
@@ -116,7 +153,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     parameters: model.countParams(),
   };
   writeFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
-  log(`model: ${values.model} (${model.countParams().toLocaleString('en')} parameters); optimizer ${optimizerPlugin.id} ${JSON.stringify(config.optimizer.config)}; ${epochs} epochs, batch ${batchSize}; run folder ${out}`);
+  log(`model: ${values.model} (${model.countParams().toLocaleString('en')} parameters); optimizer ${optimizerPlugin.id} ${JSON.stringify(config.optimizer.config)}${hessian ? ` with ${hessian.kind} Hessian estimates every ${hessian.schedule.every} steps` : ''}; ${epochs} epochs, batch ${batchSize}; run folder ${out}`);
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -129,6 +166,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     result = await train({
       model,
       optimizer: transform,
+      ...(hessian ? { hessian: hessian.schedule } : {}),
       train: data.train,
       test: data.test,
       epochs,
@@ -137,6 +175,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       nonFinite,
       outDir: out,
       resume: Boolean(values.resume),
+      checkpoint: { every: int('checkpoint-every', values['checkpoint-every'], 1), keep: keepCheckpoints(values['keep-checkpoints']) },
       progress: values.quiet || values.json ? 'none' : 'auto',
       signal: controller.signal,
       meta: config,

@@ -15,11 +15,14 @@ import {
   type DirectionNormalization,
 } from '@descent/landscape';
 import type { ScatterPoint } from '@descent/report';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@descent/train';
 import type { OptionSpec } from '../args';
 import { UsageError } from '../errors';
 import { choiceOpt, intOpt, loadProblem, numOpt, type LandscapeContext, type LoadedProblem } from './context';
 import { checkpointWeights, pickCheckpoint } from './run-folder';
 import { surfaceContour, surfaceMinimum, writeSvg } from './plots';
+import { renderSurfaceReport, type SavedSurface } from './surface-report';
 
 export const SURFACE_OPTIONS: Record<string, OptionSpec> = {
   directions: { type: 'string', description: 'random (filter-normalised, Li et al.), hessian (top eigenvectors, in pairs), pca (of the run\'s checkpoints, path drawn), difference (θ_latest − θ_from, and a random one)', default: 'random', value: '<kind>' },
@@ -96,7 +99,7 @@ async function planes(ctx: LandscapeContext, lp: LoadedProblem, kind: string, se
     }
     // pca: every checkpoint of the run up to the centre.
     const upTo = lp.run.checkpoints.filter((c) => c.epoch <= lp.checkpoint.epoch);
-    if (upTo.length < 3) throw new UsageError(`--directions pca needs at least 3 checkpoints up to epoch ${lp.checkpoint.epoch}; ${lp.run.dir} has ${upTo.length} (descent train keeps the newest 2 by default)`);
+    if (upTo.length < 3) throw new UsageError(`--directions pca needs at least 3 checkpoints up to epoch ${lp.checkpoint.epoch}; ${lp.run.dir} has ${upTo.length} (descent train keeps the newest 2 unless given --keep-checkpoints all)`);
     const points = await checkpointWeights(lp.problem, upTo);
     moveTo(lp.problem, theta, [], []);
     const pca = pcaDirections(points);
@@ -128,6 +131,7 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
     const out = ctx.outDir(lp.run.dir);
     const files: string[] = [];
     const surfaces: Array<Record<string, unknown>> = [];
+    const saved3d: SavedSurface[] = [];
     ctx.log(`grid: ${grid}×${grid}, λ ∈ [−${r}, ${r}], ${lp.samples.inputs.shape[0]} samples, on ${executor.name}${executor.concurrency > 1 ? ` (${executor.concurrency} workers)` : ''}`);
     for (const [k, plane] of list.entries()) {
       const t0 = performance.now();
@@ -146,7 +150,7 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
       }
       const seconds = (performance.now() - t0) / 1000;
       const m = surfaceMinimum(s);
-      const meta = { kind, split, plane: k + 1, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, run: lp.run.dir, checkpoint: lp.checkpoint.epoch, samples: lp.samples.inputs.shape[0], seconds, executor: executor.name, workers: executor.concurrency };
+      const meta = { kind, split, model: lp.run.config.model ?? null, activation: lp.run.config.activation ?? null, path: plane.path ?? null, backend: tf.getBackend(), plane: k + 1, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, run: lp.run.dir, checkpoint: lp.checkpoint.epoch, samples: lp.samples.inputs.shape[0], seconds, executor: executor.name, workers: executor.concurrency };
       const saved = saveSurface(out, plane.name, s, meta);
       const svg = await writeSvg(out, plane.name, surfaceContour(s, {
         title: `Loss surface — ${kind} directions${list.length > 1 ? ` (pair ${k + 1})` : ''}`,
@@ -159,8 +163,13 @@ export async function runSurface(ctx: LandscapeContext): Promise<Record<string, 
       const predicted = plane.predicted ? ` (quadratic model −g·v/λ: (${plane.predicted[0].toFixed(3)}, ${plane.predicted[1].toFixed(3)}))` : '';
       ctx.log(`  ${plane.name}: ${seconds.toFixed(1)} s; minimum ${m.loss.toFixed(4)} at (${m.x.toFixed(3)}, ${m.y.toFixed(3)}), ${steps.toFixed(1)} grid steps from the centre${predicted}; loss at the centre ${m.centreLoss.toFixed(4)}`);
       files.push(saved.json, saved.bin, svg);
+      saved3d.push({ name: plane.name, surface: s, meta });
       surfaces.push({ name: plane.name, axes: plane.label, eigenvalues: plane.eigenvalues ?? null, minLoss: m.loss, argmin: { x: m.x, y: m.y }, gridStepsFromCentre: steps, minAtCentre: m.atCentre, predictedArgmin: plane.predicted ?? null, centreLoss: m.centreLoss, seconds });
     }
+    // The report: contour and rotatable 3-D view per surface; config.json lets `descent report` rebuild it.
+    const config = { command: 'descent landscape surface', run: lp.run.dir, options: ctx.values };
+    writeFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2));
+    files.push(join(out, 'config.json'), await renderSurfaceReport(out, saved3d, { config }));
     const allCentre = surfaces.every((s) => s.minAtCentre);
     return {
       summary: `surface (${kind}): ${surfaces.length} surface${surfaces.length > 1 ? 's' : ''} of ${grid}×${grid}; minimum ${allCentre ? 'within one grid step of the centre in every one' : 'grid steps from the centre: ' + surfaces.map((s) => `${s.name} ${(s.gridStepsFromCentre as number).toFixed(1)}`).join(', ')}`,

@@ -1,17 +1,17 @@
-import { tf, step, stateTensors, InvalidParameterError, checkNumber, type GradientTransform, type ParamMap, type StateTree, type UpdateExtras } from '@descent/tensor';
+import { InvalidParameterError, type GradientTransform } from '@descent/tensor';
+import { optimizerPath, surfaceHessianDiagonal, evaluateSurfaceFn, rosenbrock, beale, gaussianBowl, saddle, type SurfaceFn, type PlaneDomain, type OptimizerPath, type OptimizerPathOptions } from '@descent/landscape';
 import { contour, type Plot } from '@descent/report';
 
-/** A 2-D test function, in tf ops (for gradients) and in plain numbers (for the grid). */
+/** A 2-D test function of @descent/landscape with the study's start, steps, region and learning rates. */
 export interface Surface {
   name: string;
   formula: string;
-  /** f at p = [x, y], p a [2] tensor; returns a scalar. */
-  tf(p: tf.Tensor): tf.Scalar;
-  value(x: number, y: number): number;
+  /** f(x, y) in tf ops, elementwise (differentiated for the paths, gridded for the contour). */
+  fn: SurfaceFn;
   start: [number, number];
   steps: number;
   /** Plotted region; a path leaving it stops there ("left the plot"). */
-  domain: { x: [number, number]; y: [number, number] };
+  domain: PlaneDomain;
   /** The minimum, where there is one. */
   minimum?: { x: number; y: number; f: number };
   /** Default learning rates: for sgd/sgd-book (steps ∝ gradient) and for every other optimizer (steps ≈ lr per coordinate). */
@@ -21,22 +21,17 @@ export interface Surface {
   logColour: boolean;
 }
 
-const xy = (p: tf.Tensor): [tf.Tensor, tf.Tensor] => [p.slice([0], [1]), p.slice([1], [1])];
-
 /**
- * The analytic surfaces of `descent study optimizers --surface`. Starting points and step counts
- * are chosen so that every optimizer has something to do; the learning rates are defaults that
- * keep torch-style SGD with momentum 0.9 stable on each (change them with --set).
+ * The analytic surfaces of `descent study optimizers --surface` (the functions are
+ * @descent/landscape's). Starting points and step counts are chosen so that every optimizer has
+ * something to do; the learning rates are defaults that keep torch-style SGD with momentum 0.9
+ * stable on each (change them with --set).
  */
 export const SURFACES: Readonly<Record<string, Surface>> = Object.freeze({
   rosenbrock: {
     name: 'rosenbrock',
     formula: '(1 − x)² + 100·(y − x²)²',
-    tf: (p) => tf.tidy(() => {
-      const [x, y] = xy(p);
-      return tf.sum(tf.add(tf.square(tf.sub(1, x)), tf.mul(100, tf.square(tf.sub(y, tf.square(x)))))) as tf.Scalar;
-    }),
-    value: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
+    fn: rosenbrock(),
     start: [-1.2, 1],
     steps: 500,
     domain: { x: [-2, 2], y: [-1, 3] },
@@ -48,12 +43,7 @@ export const SURFACES: Readonly<Record<string, Surface>> = Object.freeze({
   beale: {
     name: 'beale',
     formula: '(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
-    tf: (p) => tf.tidy(() => {
-      const [x, y] = xy(p);
-      const term = (c: number, k: number) => tf.square(tf.add(tf.sub(c, x), tf.mul(x, tf.pow(y, k))));
-      return tf.sum(tf.add(tf.add(term(1.5, 1), term(2.25, 2)), term(2.625, 3))) as tf.Scalar;
-    }),
-    value: (x, y) => (1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2 + (2.625 - x + x * y ** 3) ** 2,
+    fn: beale(),
     start: [1, 1.5],
     steps: 500,
     domain: { x: [-1, 4.5], y: [-1.5, 2] },
@@ -65,8 +55,7 @@ export const SURFACES: Readonly<Record<string, Surface>> = Object.freeze({
   bowl: {
     name: 'bowl',
     formula: '1 − exp(−(x² + y²)/2)',
-    tf: (p) => tf.tidy(() => tf.sub(1, tf.exp(tf.div(tf.neg(tf.sum(tf.square(p))), 2))) as tf.Scalar),
-    value: (x, y) => 1 - Math.exp(-(x * x + y * y) / 2),
+    fn: gaussianBowl(),
     start: [-1, 1],
     steps: 100,
     domain: { x: [-2, 2], y: [-2, 2] },
@@ -78,11 +67,7 @@ export const SURFACES: Readonly<Record<string, Surface>> = Object.freeze({
   saddle: {
     name: 'saddle',
     formula: 'x² − y²',
-    tf: (p) => tf.tidy(() => {
-      const [x, y] = xy(p);
-      return tf.sum(tf.sub(tf.square(x), tf.square(y))) as tf.Scalar;
-    }),
-    value: (x, y) => x * x - y * y,
+    fn: saddle(),
     start: [-1, 0.001],
     steps: 100,
     domain: { x: [-1.5, 1.5], y: [-1.5, 1.5] },
@@ -101,89 +86,9 @@ export function surfaceByName(name: string): Surface {
   return s;
 }
 
-export interface PathPoint {
-  step: number;
-  x: number;
-  y: number;
-  f: number;
-}
-
-export interface SurfacePath {
-  points: PathPoint[];
-  /** First step whose point, value or gradient was not finite (the path stops before it). */
-  divergedAt?: number;
-  /** First step whose point left the plotted domain (the path stops there, that point included). */
-  leftAt?: number;
-}
-
-/**
- * Runs an optimizer on a 2-D surface through the GradientTransform contract: the parameters are
- * the ParamMap { p } with one [2] tensor, gradients come from tf.grad, each step is
- * @descent/tensor's `step`. `extras(stepIndex, p)` may hand the transform extras (Sophia's
- * Hessian diagonal). Stops at a non-finite value or when the point leaves `surface.domain`.
- */
-export function optimizerPath(surface: Surface, transform: GradientTransform<any>, options: { start?: [number, number]; steps?: number; extras?: (s: number, p: tf.Tensor) => UpdateExtras | undefined } = {}): SurfacePath {
-  const start = options.start ?? surface.start;
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw new InvalidParameterError('start', start, '[x, y], two finite numbers');
-  const steps = checkNumber('steps', options.steps ?? surface.steps, { min: 0, integer: true });
-  const grad = tf.grad((p: tf.Tensor) => surface.tf(p));
-  let params: ParamMap = { p: tf.tensor1d(start) };
-  let state: StateTree = transform.init(params);
-  const points: PathPoint[] = [{ step: 0, x: start[0], y: start[1], f: surface.value(start[0], start[1]) }];
-  const out: SurfacePath = { points };
-  const { x: [x0, x1], y: [y0, y1] } = surface.domain;
-  try {
-    for (let s = 1; s <= steps; s++) {
-      const g = grad(params.p);
-      const gv = g.dataSync();
-      if (!Number.isFinite(gv[0]) || !Number.isFinite(gv[1])) {
-        g.dispose();
-        out.divergedAt = s;
-        break;
-      }
-      const extras = options.extras?.(s - 1, params.p);
-      const next = step(transform, params, { p: g }, state, extras);
-      g.dispose();
-      if (extras) tf.dispose(Object.values(extras.hessianDiag ?? {}));
-      tf.dispose(Object.values(params));
-      params = next.params;
-      state = next.state;
-      const [x, y] = params.p.dataSync();
-      const f = surface.value(x, y);
-      if (![x, y, f].every(Number.isFinite)) {
-        out.divergedAt = s;
-        break;
-      }
-      points.push({ step: s, x, y, f });
-      if (x < x0 || x > x1 || y < y0 || y > y1) {
-        out.leftAt = s;
-        break;
-      }
-    }
-  } finally {
-    tf.dispose([...Object.values(params), ...stateTensors(state)]);
-  }
-  return out;
-}
-
-/**
- * The exact Hessian diagonal of the surface at p by central differences of tf.grad (step 1e-4),
- * as a ParamMap for Sophia's `extras.hessianDiag`.
- */
-export function hessianDiagonal(surface: Surface, p: tf.Tensor): ParamMap {
-  const grad = tf.grad((q: tf.Tensor) => surface.tf(q));
-  const [x, y] = p.dataSync();
-  const h = 1e-4;
-  const g = (a: number, b: number) => {
-    const t = tf.tensor1d([a, b]);
-    const r = grad(t);
-    const v = r.dataSync().slice();
-    tf.dispose([t, r]);
-    return v;
-  };
-  const hx = (g(x + h, y)[0] - g(x - h, y)[0]) / (2 * h);
-  const hy = (g(x, y + h)[1] - g(x, y - h)[1]) / (2 * h);
-  return { p: tf.tensor1d([hx, hy]) };
+/** Extras for Sophia on a surface: the exact Hessian diagonal every `every` steps. */
+export function sophiaSurfaceExtras(surface: Surface, every: number): NonNullable<OptimizerPathOptions['extras']> {
+  return (s, at) => (s % every === 0 ? { hessianDiag: surfaceHessianDiagonal(surface.fn, at) } : undefined);
 }
 
 /** One optimizer's path on the surface, summarised. */
@@ -206,7 +111,7 @@ export interface SurfaceRow {
 export interface SurfaceStudyResult {
   surface: Surface;
   rows: SurfaceRow[];
-  paths: Array<{ name: string; path: SurfacePath }>;
+  paths: Array<{ name: string; path: OptimizerPath }>;
   plot: Plot;
 }
 
@@ -215,7 +120,8 @@ export function surfaceGrid(surface: Surface, n = 80): { x: number[]; y: number[
   const lin = ([a, b]: [number, number]) => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
   const x = lin(surface.domain.x);
   const y = lin(surface.domain.y);
-  const z = y.map((yy) => x.map((xx) => (surface.logColour ? Math.log10(1 + surface.value(xx, yy)) : surface.value(xx, yy))));
+  const flat = evaluateSurfaceFn(surface.fn, x, y);
+  const z = y.map((_, i) => x.map((_, j) => (surface.logColour ? Math.log10(1 + flat[i * n + j]) : flat[i * n + j])));
   return { x, y, z };
 }
 
@@ -225,19 +131,19 @@ export function surfaceGrid(surface: Surface, n = 80): { x: number[]; y: number[
  */
 export function runSurfaceStudy(options: {
   surface: Surface;
-  runs: Array<{ name: string; id: string; config: Record<string, unknown>; create(): GradientTransform<any>; extras?: (s: number, p: tf.Tensor) => UpdateExtras | undefined }>;
+  runs: Array<{ name: string; id: string; config: Record<string, unknown>; create(): GradientTransform<any>; extras?: OptimizerPathOptions['extras'] }>;
   start?: [number, number];
   steps?: number;
 }): SurfaceStudyResult {
   const { surface } = options;
   const steps = options.steps ?? surface.steps;
   const start = options.start ?? surface.start;
-  const paths = options.runs.map((run) => ({ name: run.name, path: optimizerPath(surface, run.create(), { start, steps, extras: run.extras }) }));
+  const paths = options.runs.map((run) => ({ name: run.name, path: optimizerPath(surface.fn, run.create(), { start, steps, domain: surface.domain, extras: run.extras }) }));
   const rows: SurfaceRow[] = options.runs.map((run, i) => {
     const { points, divergedAt, leftAt } = paths[i].path;
     const last = points[points.length - 1];
     const min = surface.minimum;
-    const reached = min ? points.find((p) => p.f - min.f < 1e-3) : undefined;
+    const reached = min ? points.find((p) => p.z - min.f < 1e-3) : undefined;
     return {
       name: run.name,
       id: run.id,
@@ -245,7 +151,7 @@ export function runSurfaceStudy(options: {
       steps: last.step,
       finalX: last.x,
       finalY: last.y,
-      finalF: last.f,
+      finalF: last.z,
       distance: min ? Math.hypot(last.x - min.x, last.y - min.y) : null,
       stepsToTolerance: reached ? reached.step : null,
       status: divergedAt !== undefined ? 'diverged' : leftAt !== undefined ? 'left the plot' : 'ran',

@@ -1,2 +1,3 @@
 import { packageBuild } from '../../tsup.base';
-export default packageBuild();
+// shims: the CJS build needs import.meta.url to find the package's build/descent_blas.node.
+export default packageBuild(['src/index.ts'], { shims: true });

@@ -5,6 +5,7 @@
 // (Node: process.cpuUsage, Python: time.process_time), which stays meaningful on a busy machine.
 //   node tools/bench/wavelet.mjs [reps]
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -58,7 +59,8 @@ print(json.dumps({'version': pywt.__version__, 'runs': [med(lambda: ${cases.map(
 const js = cases.map((c) => time(c.js));
 const { version, runs: pyr } = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' }));
 const f = (v) => v.toFixed(1);
-console.log(`median of ${REPS} runs, ms (Node ${process.version}, pywt ${version} via /usr/bin/python3)`);
-console.log('| case | Descent wall | pywt wall | Descent CPU | pywt CPU | CPU ratio Descent / pywt |');
-console.log('|---|---:|---:|---:|---:|---:|');
-cases.forEach((c, i) => console.log(`| ${c.id} | ${f(js[i][0])} | ${f(pyr[i][0])} | ${f(js[i][1])} | ${f(pyr[i][1])} | ${(js[i][1] / pyr[i][1]).toFixed(2)} |`));
+console.log(`median of ${REPS} runs, ms (Node ${process.version}, pywt ${version} via /usr/bin/python3, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+// Ratios as everywhere in docs/benchmarks.md: reference time / Descent time (above 1: Descent is faster).
+console.log('| case | Descent wall | pywt wall | Descent CPU | pywt CPU | speed-up wall (pywt / Descent) | speed-up CPU (pywt / Descent) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+cases.forEach((c, i) => console.log(`| ${c.id} | ${f(js[i][0])} | ${f(pyr[i][0])} | ${f(js[i][1])} | ${f(pyr[i][1])} | ${(pyr[i][0] / js[i][0]).toFixed(2)} | ${(pyr[i][1] / js[i][1]).toFixed(2)} |`));

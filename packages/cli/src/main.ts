@@ -10,6 +10,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   topology: { run: (argv) => import('./commands/topology').then((m) => m.topologyCommand(argv)), summary: 'persistent homology of a saved surface or any JSON/CSV grid' },
   wavelet: { run: (argv) => import('./commands/wavelet').then((m) => m.waveletCommand(argv)), summary: 'multiscale (wavelet) analysis of a saved surface or any JSON/CSV grid' },
   landscape: { run: (argv) => import('./commands/landscape').then((m) => m.landscapeCommand(argv)), summary: 'loss landscapes of saved runs: interp, surface, hessian, trajectory, fit, dynamics, connect' },
+  run: { run: (argv) => import('./commands/run').then((m) => m.runCommand(argv)), summary: 'run a pipeline or a sweep from a config file (JSON or YAML); resumes where it stopped' },
+  schema: { run: (argv) => import('./commands/schema').then((m) => m.schemaCommand(argv)), summary: 'print the JSON Schema of descent run config files, for editors' },
+  report: { run: (argv) => import('./commands/report').then((m) => m.reportCommand(argv)), summary: 'rebuild a run\'s report from its saved results; several runs: a comparison report' },
 };
 
 const HELP = `Usage: descent <command> [options]

@@ -82,8 +82,9 @@ describe.skipIf(!built)('descent landscape (built command)', () => {
     const interp = await run(['interp', runA, '--points', '5', '--samples', '64', '--out', join(root, 'interp')]);
     expect(interp.loss).toHaveLength(5);
     expect([interp.from.epoch, interp.to.epoch]).toEqual([1, 2]);
-    const hessian = await run(['hessian', runA, '--top', '2', '--max-iterations', '10', '--samples', '64', '--out', join(root, 'hessian')]);
+    const hessian = await run(['hessian', runA, '--top', '2', '--max-iterations', '10', '--samples', '64', '--density', '--density-runs', '2', '--density-steps', '8', '--workers', '2', '--out', join(root, 'hessian')]);
     expect(hessian.eigenvalues).toHaveLength(2);
+    expect(hessian.density.density.length).toBe(400);
     const dyn = await run(['dynamics', runA, '--samples', '128', '--out', join(root, 'dynamics')]);
     expect(dyn.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
     const traj = await run(['trajectory', runA, runB, '--out', join(root, 'trajectory')]);
@@ -92,6 +93,6 @@ describe.skipIf(!built)('descent landscape (built command)', () => {
     const connect = await run(['connect', runA, runB, '--epochs', '1', '--train-samples', '512', '--samples', '64', '--points', '5', '--lr', '1e-3', '--out', join(root, 'connect')]);
     expect(connect.line.loss).toHaveLength(5);
     expect(connect.curve.loss[0]).toBeCloseTo(connect.line.loss[0], 4);
-    for (const f of ['interp/interp.svg', 'hessian/hessian-eigenvalues.svg', 'dynamics/dynamics.svg', 'trajectory/trajectory-pca.svg', 'trajectory/trajectory-tsne.svg', 'connect/connect.svg']) expect(existsSync(join(root, f)), f).toBe(true);
+    for (const f of ['interp/interp.svg', 'hessian/hessian-eigenvalues.svg', 'hessian/hessian-density.svg', 'dynamics/dynamics.svg', 'trajectory/trajectory-pca.svg', 'trajectory/trajectory-tsne.svg', 'connect/connect.svg']) expect(existsSync(join(root, f)), f).toBe(true);
   }, 180_000);
 });

@@ -5,26 +5,40 @@ import { randomNormalLike, dispose } from './vectors';
 
 export interface SpectralDensity {
   /** Per run: Ritz values (quadrature nodes) and their weights (squared first components, summing to 1). */
-  runs: Array<{ nodes: number[]; weights: number[] }>;
+  runs: QuadratureRun[];
+}
+
+/** One run of stochastic Lanczos quadrature: Ritz values and their weights (summing to 1). */
+export interface QuadratureRun {
+  nodes: number[];
+  weights: number[];
+}
+
+/**
+ * One SLQ run: `steps` Lanczos products from a Gaussian start drawn from `Rng(seed).fork(run)`.
+ * The start depends only on (seed, run), so runs can be computed anywhere, in any order (e.g. as
+ * independent jobs on worker threads) and give the same numbers as `spectralDensity`.
+ */
+export function quadratureRun(problem: LossProblem, options: { steps?: number; seed?: number; run?: number } = {}): QuadratureRun {
+  const steps = checkNumber('steps', options.steps ?? 30, { min: 2, integer: true });
+  const run = checkNumber('run', options.run ?? 0, { min: 0, integer: true });
+  const start = randomNormalLike(problem.params, new Rng(options.seed ?? 0).fork(run));
+  const { alpha, beta } = lanczos(problem, { steps, topN: 0, start });
+  dispose(start);
+  const { values, vectors } = tridiagonalEigen(alpha, beta);
+  return { nodes: values, weights: vectors.map((v) => v[0] * v[0]) };
 }
 
 /**
  * Stochastic Lanczos quadrature (Ghorbani et al. 2019; PyHessian's `density`): `runs` Lanczos
  * runs of `steps` products from random starts; each gives nodes and weights of a quadrature of
- * the spectral density.
+ * the spectral density. Run r is `quadratureRun(problem, { steps, seed, run: r })`.
  */
 export function spectralDensity(problem: LossProblem, options: { runs?: number; steps?: number; seed?: number } = {}): SpectralDensity {
   const runs = checkNumber('runs', options.runs ?? 1, { min: 1, integer: true });
   const steps = checkNumber('steps', options.steps ?? 30, { min: 2, integer: true });
-  const rng = new Rng(options.seed ?? 0);
-  const out: SpectralDensity['runs'] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = randomNormalLike(problem.params, rng);
-    const { alpha, beta } = lanczos(problem, { steps, topN: 0, start });
-    dispose(start);
-    const { values, vectors } = tridiagonalEigen(alpha, beta);
-    out.push({ nodes: values, weights: vectors.map((v) => v[0] * v[0]) });
-  }
+  const out: QuadratureRun[] = [];
+  for (let r = 0; r < runs; r++) out.push(quadratureRun(problem, { steps, seed: options.seed ?? 0, run: r }));
   return { runs: out };
 }
 

@@ -6,6 +6,6 @@ export { enableSecondOrderGradients, crossEntropy } from './second-order';
 export { hessianVectorProduct, finiteDifferenceHvp, lossAndGradient, modelProblem, type LossProblem } from './hvp';
 export { topEigenpairs, lanczos, tridiagonalEigen, type EigenPair, type TopEigenOptions, type LanczosResult } from './eigen';
 export { hutchinsonTrace, type TraceResult } from './trace';
-export { spectralDensity, densityOnGrid, type SpectralDensity } from './density';
+export { spectralDensity, quadratureRun, densityOnGrid, type SpectralDensity, type QuadratureRun } from './density';
 export { hutchinsonDiagonal, gaussNewtonBartlett } from './diagonal';
 export { dot, norm, normalize, orthogonalize } from './vectors';

@@ -8,11 +8,13 @@ import { useBackend } from '@descent/tensor';
 import { jobHandler, type JobHandler } from './executor';
 import type { FromWorker, ToWorker, WorkerData } from './worker-pool';
 import { registerSurfaceJobs } from './grid-jobs';
+import { registerDensityJobs } from './density-jobs';
 
 const port = parentPort;
 if (!port) throw new Error('grid-worker.js runs as a worker thread of WorkerPool');
 const data = workerData as WorkerData;
 registerSurfaceJobs();
+registerDensityJobs();
 
 async function init(): Promise<void> {
   for (const m of data.optionalImports) {

@@ -21,3 +21,5 @@ export { InProcessExecutor, registerJobHandler, jobHandler, type Executor, type 
 export { WorkerPool, defaultExecutor, gridWorkerScript, type WorkerPoolOptions } from './worker-pool';
 export { surface2dParallel, type ParallelSurfaceOptions } from './parallel-surface';
 export { packSurface, registerSurfaceJobs, SURFACE_ROWS, type SurfaceShared, type SurfaceRowsJob, type SurfaceRowsResult } from './grid-jobs';
+export { spectralDensityParallel, registerDensityJobs, DENSITY_RUNS, type ParallelDensityOptions, type DensityShared, type DensityRunJob } from './density-jobs';
+export { packModel, unpackModel, type ModelPayload, type ArrayRecord } from './model-payload';

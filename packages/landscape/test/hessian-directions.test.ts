@@ -49,7 +49,7 @@ describe('Hessian eigenvector directions', () => {
       for (let i = 0; i < 1000 && gradNorm > 1e-4; i++) {
         const { value, grads } = tf.variableGrads(loss, vars);
         gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
-        opt.applyGradients(grads);
+        opt.applyGradients(grads as tf.NamedTensorMap as never);
         tf.dispose([value, ...Object.values(grads)]);
       }
       opt.dispose();

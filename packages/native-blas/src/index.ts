@@ -1,1 +1,128 @@
-export {};
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Activation codes of {@link NativeBlas.sgemm}. */
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 } as const;
+export type NativeActivation = keyof typeof ACTIVATIONS;
+
+/** A view of (or the buffer of) a wasm memory: `backend.wasm.HEAPU8`, a `Float32Array`, an `ArrayBuffer`. */
+export type Heap = ArrayBufferView | ArrayBufferLike;
+
+/**
+ * The addon: OpenBLAS on a wasm heap, in place. Offsets are in bytes from the start of `heap`,
+ * batch strides in floats; every range is checked against the heap (RangeError when outside).
+ */
+export interface NativeBlas {
+  /**
+   * For each b < batch: C_b = alpha·op(A_b)·op(B_b) + beta·C_b (row-major, packed: op(A) m×k,
+   * op(B) k×n, C m×n), then C_b += bias broadcast over rows (biasOff < 0: no bias; biasLen 1 or n)
+   * and the activation (a code of {@link ACTIVATIONS}; actAlpha is leakyrelu's slope).
+   * A stride of 0 broadcasts one matrix over the batch.
+   */
+  sgemm(
+    heap: Heap, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    aOff: number, bOff: number, beta: number, cOff: number,
+    batch: number, strideA: number, strideB: number, strideC: number,
+    biasOff: number, biasLen: number, activation: number, actAlpha: number,
+  ): void;
+  /** out[j] = Σ_i x[i, j] for a row-major rows×cols matrix x: the bias gradient of a dense layer. */
+  colSum(heap: Heap, xOff: number, rows: number, cols: number, outOff: number): void;
+  /** OpenBLAS's thread count (openblas_get_num_threads). */
+  threads(): number;
+  /** Sets OpenBLAS's thread count. */
+  setThreads(n: number): void;
+  /** OpenBLAS's build configuration and the CPU core it dispatched to. */
+  config(): string;
+}
+
+let loaded: { blas: NativeBlas | null; reason: string; path?: string } | undefined;
+
+/** This package's directory: up from this module (src/ or dist/), else via Node's resolver. */
+function packageDir(): string | undefined {
+  let here: string;
+  try {
+    here = fileURLToPath(import.meta.url);
+  } catch {
+    return undefined;
+  }
+  const ours = (file: string) => {
+    try {
+      return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === '@descent/native-blas';
+    } catch {
+      return false;
+    }
+  };
+  for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) if (ours(join(dir, 'package.json'))) return dir;
+  try {
+    const file = createRequire(here).resolve('@descent/native-blas/package.json');
+    return ours(file) ? dirname(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the compiled addon is expected: `<package>/build/descent_blas.node`. */
+export function addonPath(): string | undefined {
+  const dir = packageDir();
+  return dir === undefined ? undefined : join(dir, 'build', 'descent_blas.node');
+}
+
+/**
+ * The OpenBLAS core to force when OpenBLAS 0.3.21's run-time detection does not know the CPU and
+ * falls back to its slowest kernels (it reports "Prescott" on e.g. Sapphire Rapids under a VM):
+ * derived from the CPU flags the kernel reports. Only on Linux x86-64 and only when the user set
+ * no OPENBLAS_CORETYPE.
+ */
+function coreTypeHint(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64' || process.env.OPENBLAS_CORETYPE !== undefined) return undefined;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    const flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+    const all = (...f: string[]) => f.every((x) => flags.has(x));
+    if (all('avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'avx512cd', 'avx512_bf16')) return 'Cooperlake';
+    if (all('avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'avx512cd')) return 'SkylakeX';
+    if (all('avx2', 'fma')) return 'Haswell';
+  } catch {
+    /* no /proc: let OpenBLAS decide */
+  }
+  return undefined;
+}
+
+/**
+ * The addon, loaded once, or null when it is absent (not built: no compiler, no libopenblas-dev),
+ * does not load, or DESCENT_NATIVE=0 is set. {@link nativeBlasReason} says which.
+ */
+export function nativeBlas(): NativeBlas | null {
+  if (process.env.DESCENT_NATIVE === '0') return null; // checked on every call, never cached
+  if (loaded) return loaded.blas;
+  const path = addonPath();
+  if (!path || !existsSync(path)) {
+    loaded = { blas: null, reason: `not built (${path ?? 'package directory not found'}; needs a C compiler and libopenblas-dev, then \`npm run build\`)` };
+    return null;
+  }
+  const hint = coreTypeHint();
+  try {
+    // OpenBLAS reads OPENBLAS_CORETYPE once, when the addon's dlopen loads it.
+    if (hint) process.env.OPENBLAS_CORETYPE = hint;
+    const blas = createRequire(path)(path) as NativeBlas;
+    // One thread unless the user asks for more: the products of training-size batches are small,
+    // the JS thread waits for each one, and OpenBLAS's spinning workers compete with it and with
+    // other processes (measured: 2.5-2.7 CPU s per MLP epoch with 1 thread, 2.8-7.9 with 2).
+    if (process.env.OPENBLAS_NUM_THREADS === undefined && process.env.OMP_NUM_THREADS === undefined) blas.setThreads(1);
+    loaded = { blas, reason: `OpenBLAS sgemm on the wasm heap (${blas.config()}, ${blas.threads()} thread${blas.threads() === 1 ? '' : 's'})`, path };
+  } catch (e) {
+    loaded = { blas: null, reason: `failed to load ${path}: ${((e as Error).message ?? String(e)).split('\n')[0]}` };
+  } finally {
+    if (hint) delete process.env.OPENBLAS_CORETYPE;
+  }
+  return loaded.blas;
+}
+
+/** Why {@link nativeBlas} returned what it did: the OpenBLAS configuration, or why it is unavailable. */
+export function nativeBlasReason(): string {
+  if (process.env.DESCENT_NATIVE === '0') return 'disabled by DESCENT_NATIVE=0';
+  nativeBlas();
+  return loaded!.reason;
+}

@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { optimizerConformance, loadFixture, assertClose, type GoldenTrajectory } from '@descent/testkit';
+import { optimizerConformance, loadFixture, assertClose, toyClassification, toyMlp, type GoldenTrajectory } from '@descent/testkit';
 import { tf, useBackend, step, setHyperparam, toTfOptimizer, stateBytes, stateTensors, mapParams, paramsOf, DescentError, InvalidParameterError, TransformOptimizer, Rng, type ParamMap, type GradientTransform } from '@descent/tensor';
 import { ConfigError } from '@descent/registry';
 import { gaussNewtonBartlett, hutchinsonDiagonal, modelProblem } from '@descent/hessian';
-import { train, type DataSource, type Batch, type HessianSchedule } from '@descent/train';
+import { train, type Batch, type HessianSchedule } from '@descent/train';
 import { sophia, sophiaBook, sophiaTransform, sophiaBookTransform, sophiaEstimator, type SophiaState } from '@descent/optim-sophia';
 
 /** A sophia fixture case: the standard format plus the estimate passed with each step (null: none). */
@@ -223,41 +223,9 @@ describe('sophia specifics', () => {
   });
 });
 
-// A separable 3-class problem in 10 dimensions, served like an image data set.
-function toyData(n: number, seed: number): DataSource {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 10);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 10; j++) x[i * 10 + j] = rng.normal() * 0.5 + (j === y[i] ? 1 : 0);
-  }
-  return {
-    size: n,
-    *batches({ batchSize, shuffle, rng: r }): Iterable<Batch> {
-      const order = shuffle && r ? r.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-      for (let s = 0; s < n; s += batchSize) {
-        const idx = Array.from(order.subarray(s, s + batchSize));
-        const bx = new Float32Array(idx.length * 10);
-        idx.forEach((k, i) => bx.set(x.subarray(k * 10, k * 10 + 10), i * 10));
-        yield { x: tf.tensor2d(bx, [idx.length, 10]), y: tf.tensor1d(idx.map((k) => y[k]), 'int32'), size: idx.length };
-      }
-    },
-  };
-}
-
-let modelCount = 0;
-function mlp(seed: number) {
-  const prefix = `sophia_mlp${modelCount++}`;
-  const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
-  return tf.sequential({
-    name: prefix,
-    layers: [
-      tf.layers.dense({ units: 16, inputShape: [10], activation: 'tanh', kernelInitializer: init(seed), name: `${prefix}_d1` }),
-      tf.layers.dense({ units: 3, kernelInitializer: init(seed + 1), name: `${prefix}_d2` }),
-    ],
-  });
-}
+// testkit's separable 3-class problem (signal 1) and its 10-16-3 tanh MLP.
+const toyData = (n: number, seed: number) => toyClassification(n, seed, { signal: 1 });
+const mlp = (seed: number) => toyMlp(seed, { prefix: 'sophia_mlp' });
 
 describe('sophia with its estimators in @descent/train', () => {
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { InvalidParameterError } from '@descent/tensor/errors';
 import { escapeHtml, scriptJson } from './escape';
 import { formatValue } from './format';
 import type { Plot } from './plot';
+import { SURFACE3D_CSS, SURFACE3D_SCRIPT, type Surface3D } from './surface3d';
 import { checkTitle } from './validate';
 
 /** A part of a report, in the order given: heading, text, plots, table, SVG. */
@@ -11,6 +12,8 @@ export interface ReportSection {
   text?: string;
   /** Rendered to inline SVG when the report is built. */
   plots?: ReadonlyArray<Plot>;
+  /** Interactive 3-D surfaces (from `surface3d`), drawn after the plots; the page then carries one small inline script. */
+  surfaces3d?: ReadonlyArray<Surface3D>;
   /** A table, e.g. from `table()`; trusted HTML, inserted as is. */
   tableHtml?: string;
   /** A ready-made SVG image; trusted markup, inserted as is. */
@@ -68,6 +71,7 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
   for (const section of sections) for (const plot of section.plots) figures.push({ id: `figure-${figures.length + 1}`, plot });
   const svgs = await Promise.all(figures.map(({ plot }) => plot.toSvg()));
   let next = 0;
+  let next3d = figures.length;
 
   const ids = sectionIds(sections.map((s) => s.heading));
   const body: string[] = [];
@@ -94,6 +98,7 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
       const id = figures[next].id;
       body.push(`<figure class="plot" id="${id}" aria-label="${escapeHtml(plot.title)}">${scopeIds(svgs[next++], id)}</figure>`);
     }
+    for (const surface of s.surfaces3d ?? []) body.push(surface.toHtml(`figure-${++next3d}`));
     if (s.tableHtml) body.push(`<div class="table-wrap">${s.tableHtml}</div>`);
     if (s.svg) body.push(`<figure class="plot">${scopeIds(s.svg, `${ids[i]}-svg`)}</figure>`);
     body.push('</section>');
@@ -125,6 +130,8 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
     const specs = figures.map(({ id, plot }) => ({ id, title: plot.title, kind: plot.kind, spec: plot.spec }));
     body.push(`<script type="application/json" id="${SPECS_ELEMENT_ID}">${scriptJson(specs)}</script>`);
   }
+  const has3d = next3d > figures.length;
+  if (has3d) body.push(`<script>${SURFACE3D_SCRIPT}</script>`);
 
   return [
     '<!DOCTYPE html>',
@@ -134,7 +141,7 @@ export async function htmlReport(options: HtmlReportOptions): Promise<string> {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="@descent/report">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${CSS}${has3d ? `\n${SURFACE3D_CSS}` : ''}</style>`,
     '</head>',
     '<body>',
     '<main>',
@@ -172,6 +179,12 @@ function checkSection(s: ReportSection, i: number): Required<Pick<ReportSection,
   if (s.svg !== undefined && !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(s.svg)) {
     throw new InvalidParameterError(`sections[${i}].svg`, s.svg.slice(0, 40), 'an SVG document (starting with <svg)');
   }
+  if (s.surfaces3d !== undefined && !Array.isArray(s.surfaces3d)) throw new InvalidParameterError(`sections[${i}].surfaces3d`, s.surfaces3d, 'an array of 3-D surfaces');
+  (s.surfaces3d ?? []).forEach((p, j) => {
+    if (p === null || typeof p !== 'object' || (p as Surface3D).kind !== 'surface3d' || typeof (p as Surface3D).toHtml !== 'function') {
+      throw new InvalidParameterError(`sections[${i}].surfaces3d[${j}]`, p, 'a Surface3D (from surface3d)');
+    }
+  });
   const plots = s.plots ?? [];
   if (!Array.isArray(plots)) throw new InvalidParameterError(`sections[${i}].plots`, plots, 'an array of plots');
   plots.forEach((p, j) => {

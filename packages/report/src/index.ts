@@ -23,3 +23,11 @@ export { table, markdownTable, textTable, type Column, type TableRow, type Table
 export { formatValue, type CellFormat } from './format';
 export { htmlReport, SPECS_ELEMENT_ID, type HtmlReportOptions, type ReportSection, type ReportLink } from './html-report';
 export { writeReport } from './write-report';
+export { surface3d, SURFACE3D_SCRIPT, type Surface3D, type Surface3DOptions, type Surface3DData } from './surface3d';
+export { type PersistencePoint } from './persistence-pairs';
+export { persistenceDiagram, type PersistenceDiagramOptions } from './persistence-diagram';
+export { barcode, type BarcodeOptions } from './barcode';
+export { bettiCurves, type BettiCurvesOptions, type BettiCurveInput } from './betti-curve';
+export { type MatrixLike } from './matrix';
+export { waveletCoefficientMaps, type WaveletMapsOptions, type WaveletDetailBands } from './wavelet-maps';
+export { scalogram, type ScalogramOptions } from './scalogram';

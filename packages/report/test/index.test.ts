@@ -32,8 +32,13 @@ describe('@descent/report', () => {
       .sort();
     expect(functions).toEqual(
       [
+        'barcode',
         'bars',
+        'bettiCurves',
         'contour',
+        'persistenceDiagram',
+        'scalogram',
+        'waveletCoefficientMaps',
         'formatValue',
         'heatmap',
         'histogram',
@@ -43,6 +48,7 @@ describe('@descent/report', () => {
         'metricsPanels',
         'renderSvg',
         'scatter',
+        'surface3d',
         'table',
         'textTable',
         'vegaLitePlot',

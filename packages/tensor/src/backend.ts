@@ -2,6 +2,8 @@ import * as tf from './tf';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { installFastMatMul } from './fast-matmul';
+import { installWasmGradients } from './wasm-gradients';
+import { installNativeKernels, type NativeStatus } from './native-kernels';
 import { InvalidParameterError } from './errors';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -21,6 +23,13 @@ export interface BackendReport {
   attempts: BackendAttempt[];
   /** Whether Descent's faster matMul kernels are installed on this backend. */
   fastMatMul: boolean;
+  /**
+   * Which matMul kernels run: 'native' (OpenBLAS on the wasm heap, @descent/native-blas),
+   * 'wasm-fast' (the wasm kernels with explicit transposes), or 'backend' (the backend's own).
+   */
+  matMulPath: 'native' | 'wasm-fast' | 'backend';
+  /** Whether the optional native path is active, and why (or why not). DESCENT_NATIVE=0 opts out. */
+  native: NativeStatus;
 }
 
 async function tryNode(pkg: string): Promise<BackendAttempt> {
@@ -82,7 +91,10 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
   }
   const backend = tf.getBackend();
   const fastMatMul = backend === 'wasm' ? (installFastMatMul('wasm'), true) : false;
-  current = { backend, requested: choice, attempts, fastMatMul };
+  if (backend === 'wasm') installWasmGradients('wasm');
+  const native: NativeStatus = backend === 'wasm' ? await installNativeKernels('wasm') : { active: false, reason: `only for the wasm backend (${backend} is active)` };
+  const matMulPath = native.active ? 'native' : fastMatMul ? 'wasm-fast' : 'backend';
+  current = { backend, requested: choice, attempts, fastMatMul, matMulPath, native };
   return current;
 }
 

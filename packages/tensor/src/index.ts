@@ -5,6 +5,8 @@ import * as tf from './tf';
 export { tf };
 export { useBackend, ready, backendReport, type BackendChoice, type BackendReport, type BackendAttempt } from './backend';
 export { installFastMatMul } from './fast-matmul';
+export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
+export { installWasmGradients } from './wasm-gradients';
 export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
 export { Rng, type RngState } from './random';
 export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';

@@ -4,4 +4,5 @@ export { initializerConformance, type InitializerConformanceOptions } from './in
 export { loadGolden, loadFixture, type GoldenTrajectory, type FixtureTensor } from './golden';
 export { assertClose, worstClose } from './compare';
 export { tensorsLeakedPerCall } from './leaks';
+export { toyClassification, toyMlp, toyLoss, type ToyClassificationOptions } from './toy';
 export { drawStats, drawsFor, stdError, rms, KURTOSIS, Z, type Stats } from './stats';

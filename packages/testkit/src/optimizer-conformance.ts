@@ -17,6 +17,8 @@ import {
 import { ConfigError, type Plugin } from '@descent/registry';
 import { loadGolden, type GoldenTrajectory } from './golden';
 import { assertClose } from './compare';
+import { train } from '@descent/train';
+import { toyClassification, toyMlp, toyLoss } from './toy';
 
 export interface OptimizerConformanceOptions {
   plugin: Plugin<'optimizer'>;
@@ -34,6 +36,8 @@ export interface OptimizerConformanceOptions {
   stateBytesTolerance?: number;
   /** Epochs and minimum relative loss drop for the model.fit check. */
   fit?: { epochs?: number; minDrop?: number; config?: Record<string, unknown> };
+  /** Epochs and minimum relative loss drop for the custom-loop check (@descent/train's train()); config defaults to fit's. */
+  loop?: { epochs?: number; minDrop?: number; config?: Record<string, unknown> };
   /** Extras passed at every step (e.g. a Hessian diagonal), built from the params. */
   extras?: (params: ParamMap, rng: Rng) => Record<string, unknown>;
 }
@@ -74,7 +78,8 @@ function run(transform: GradientTransform<any>, params: ParamMap, state: StateTr
 
 /**
  * The suite every optimizer plugin runs: golden trajectory, save/restore mid-run, no tensor
- * leaks, model.fit through toTfOptimizer, invalid configs, NaN/Inf gradients.
+ * leaks, model.fit through toTfOptimizer, an MLP through @descent/train's custom loop, invalid
+ * configs, NaN/Inf gradients.
  */
 export function optimizerConformance(opts: OptimizerConformanceOptions): void {
   const { plugin } = opts;
@@ -191,6 +196,29 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
       clone.dispose();
       model.dispose();
       tf.dispose([x, wTrue, y]);
+    });
+
+    it("trains an MLP through @descent/train's custom loop (train()) without leaking tensors", async () => {
+      const data = toyClassification(240, 1);
+      const before = tf.memory().numTensors;
+      const model = toyMlp(7, { prefix: `conf_${plugin.id.replace(/[^a-z0-9]/gi, '_')}_` });
+      const initial = toyLoss(model, data);
+      const result = await train({
+        model,
+        optimizer: plugin.create(opts.loop?.config ?? opts.fit?.config ?? config),
+        train: data,
+        epochs: opts.loop?.epochs ?? 6,
+        batchSize: 32,
+        seed: 3,
+        checkpoint: false,
+        progress: 'none',
+      });
+      expect(result.status).toBe('completed');
+      const final = toyLoss(model, data);
+      expect(final).toBeLessThan(initial * (1 - (opts.loop?.minDrop ?? 0.1)));
+      result.optimizer.dispose();
+      model.dispose();
+      expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
     });
 
     it('raises a clear error on NaN/Inf gradients, or skips the step when asked', () => {

@@ -1,8 +1,8 @@
 import { InvalidParameterError } from '@descent/tensor/errors';
 import type { Array2D } from './array2d';
 import { toWavelet, type WaveletLike } from './filters';
-import { checkMode, type Mode } from './modes';
-import { analyze, coeffLen, prepare, reconLen, synthesize, type Prepared } from './kernels';
+import { checkMode, extensionIndex, type Mode } from './modes';
+import { analysisLeft, analyze, analyzeRow, analyzeRows, coeffLen, prepare, reconLen, synthesize, type Prepared } from './kernels';
 import { checkLevel, dwtMaxLevel, type DwtOptions, type WavedecOptions } from './dwt';
 import { checkArray2D } from './validate';
 
@@ -28,21 +28,55 @@ export function dwt2(data: Array2D, wavelet: WaveletLike, options: DwtOptions = 
 
 function forward(p: Prepared, mode: Mode, x: Array2D): [Array2D, Details2D] {
   const { rows, cols } = x;
-  const M0 = coeffLen(rows, p.F, mode);
-  const M1 = coeffLen(cols, p.F, mode);
+  const { F } = p;
+  const M0 = coeffLen(rows, F, mode);
+  const M1 = coeffLen(cols, F, mode);
+  const left = analysisLeft(F, mode);
+  const slots0 = 2 * M0 + F - 2;
+  const slots1 = 2 * M1 + F - 2;
+  const idx0 = extensionIndex(rows, mode, left, slots0 - left - rows);
+  const idx1 = extensionIndex(cols, mode, left, slots1 - left - cols);
+  const bands = [new Float64Array(M0 * M1), new Float64Array(M0 * M1), new Float64Array(M0 * M1), new Float64Array(M0 * M1)];
+  const [aa, ad, da, dd] = bands;
+  const m = (data: Float64Array): Array2D => ({ data, rows: M0, cols: M1 });
+  if (idx0 && idx1) {
+    // Modes that only repeat samples: nothing is copied to extend. Axis 0 reads the boundary
+    // rows straight from the matrix (a table of row offsets) and writes each output row into a
+    // row of slots1 floats, leaving room for the axis-1 extension, which then only fills its
+    // F − 2 edge slots per row before the row kernel runs on it in place.
+    const rowOff = new Int32Array(slots0);
+    for (let e = 0; e < slots0; e++) {
+      const r = e - left;
+      rowOff[e] = (r >= 0 && r < rows ? r : idx0[r < 0 ? e : e - rows]) * cols;
+    }
+    const a0 = new Float64Array(M0 * slots1);
+    const d0 = new Float64Array(M0 * slots1);
+    analyzeRows(p, x.data, rowOff, M0, cols, a0, d0, left, slots1);
+    const right = slots1 - left - cols;
+    for (const [src, lo, hi] of [
+      [a0, aa, ad],
+      [d0, da, dd],
+    ] as const) {
+      for (let r = 0; r < M0; r++) {
+        const b = r * slots1;
+        for (let s = 0; s < left; s++) src[b + s] = src[b + left + idx1[s]];
+        for (let s = 0; s < right; s++) src[b + left + cols + s] = src[b + left + idx1[left + s]];
+        analyzeRow(p, src, b, M1, lo, hi, r * M1);
+      }
+    }
+    return [m(aa), [m(da), m(ad), m(dd)]];
+  }
+  // Other modes (zero, smooth, antisymmetric, antireflect): extend into scratch buffers.
   // Axis 0: rows are the elements, so the inner loops run along contiguous rows.
   const a0 = new Float64Array(M0 * cols);
   const d0 = new Float64Array(M0 * cols);
-  analyze(p, mode, x.data, 0, rows, cols, a0, d0, 0, new Float64Array((2 * M0 + p.F - 2) * cols));
-  // Axis 1: one row at a time. (Transposing to reuse the contiguous-row kernel measured no faster.)
-  const bands = [new Float64Array(M0 * M1), new Float64Array(M0 * M1), new Float64Array(M0 * M1), new Float64Array(M0 * M1)];
-  const [aa, ad, da, dd] = bands;
-  const buf = new Float64Array(2 * M1 + p.F - 2);
+  analyze(p, mode, x.data, 0, rows, cols, a0, d0, 0, new Float64Array(slots0 * cols));
+  // Axis 1: one row at a time.
+  const buf = new Float64Array(slots1);
   for (let r = 0; r < M0; r++) {
     analyze(p, mode, a0, r * cols, cols, 1, aa, ad, r * M1, buf);
     analyze(p, mode, d0, r * cols, cols, 1, da, dd, r * M1, buf);
   }
-  const m = (data: Float64Array): Array2D => ({ data, rows: M0, cols: M1 });
   return [m(aa), [m(da), m(ad), m(dd)]];
 }
 

@@ -50,6 +50,11 @@ export function prepare(w: Wavelet): Prepared {
   return p;
 }
 
+/** Extension slots left of the signal in the analysis buffer: F − 2, or F/2 − 1 with periodization. */
+export function analysisLeft(F: number, mode: Mode): number {
+  return mode === 'periodization' ? F / 2 - 1 : F - 2;
+}
+
 /**
  * Analysis along one axis: cA[o] = Σ_j dec_lo[j]·x̃[2o + s − j] (likewise cD with dec_hi), with
  * x̃ the extended signal and s = 1 (pywt's non-periodization modes: every odd sample of the
@@ -71,45 +76,106 @@ export function analyze(
 ): void {
   const { F, loR, hiR } = p;
   const M = coeffLen(n, F, mode);
-  const left = mode === 'periodization' ? F / 2 - 1 : F - 2;
+  const left = analysisLeft(F, mode);
   const slots = 2 * M + F - 2;
   extendInto(src, srcOff, n, width, mode, left, slots - left - n, buf);
   // With the reversed filters both cases start at buffer element 2o.
   if (width === 1) {
-    for (let o = 0; o < M; o++) {
-      // Two partial sums per band (even and odd taps; F is always even) halve the add chains.
-      let a0 = 0, a1 = 0, d0 = 0, d1 = 0;
-      const b = 2 * o;
-      for (let k = 0; k < F; k += 2) {
-        const v0 = buf[b + k], v1 = buf[b + k + 1];
-        a0 += loR[k] * v0;
-        a1 += loR[k + 1] * v1;
-        d0 += hiR[k] * v0;
-        d1 += hiR[k + 1] * v1;
-      }
-      outA[outOff + o] = a0 + a1;
-      outD[outOff + o] = d0 + d1;
-    }
+    analyzeRow(p, buf, 0, M, outA, outD, outOff);
     return;
   }
+  const rowOff = new Int32Array(slots);
+  for (let e = 0; e < slots; e++) rowOff[e] = e * width;
+  analyzeRows(p, buf, rowOff, M, width, outA, outD, outOff, width);
+}
+
+/**
+ * The analysis kernel along one extended signal held contiguously in `buf` from `bufOff`
+ * (2M + F − 2 floats): cA[o] = Σ_k loR[k]·buf[bufOff + 2o + k], cD likewise with hiR.
+ * Sweeps of four taps over all outputs, the taps held in locals: against one F-tap dot product
+ * per output this reads every tap once per signal instead of once per output, and the loops carry
+ * no inner tap loop (measured 2-4× faster on 1024-sample rows).
+ */
+export function analyzeRow(p: Prepared, buf: Float64Array, bufOff: number, M: number, outA: Float64Array, outD: Float64Array, outOff: number): void {
+  const { F, loR, hiR } = p;
+  let k = 0;
+  for (; k + 4 <= F; k += 4) {
+    const a0 = loR[k], a1 = loR[k + 1], a2 = loR[k + 2], a3 = loR[k + 3];
+    const d0 = hiR[k], d1 = hiR[k + 1], d2 = hiR[k + 2], d3 = hiR[k + 3];
+    const b0 = bufOff + k;
+    if (k === 0) {
+      for (let o = 0; o < M; o++) {
+        const b = b0 + 2 * o;
+        const v0 = buf[b], v1 = buf[b + 1], v2 = buf[b + 2], v3 = buf[b + 3];
+        outA[outOff + o] = a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
+        outD[outOff + o] = d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
+      }
+    } else {
+      for (let o = 0; o < M; o++) {
+        const b = b0 + 2 * o;
+        const v0 = buf[b], v1 = buf[b + 1], v2 = buf[b + 2], v3 = buf[b + 3];
+        outA[outOff + o] += a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
+        outD[outOff + o] += d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
+      }
+    }
+  }
+  if (k < F) {
+    const a0 = loR[k], a1 = loR[k + 1], d0 = hiR[k], d1 = hiR[k + 1];
+    const b0 = bufOff + k;
+    if (k === 0) {
+      // F = 2 (haar, db1, bior1.1, rbio1.1): a single pass.
+      for (let o = 0; o < M; o++) {
+        const b = b0 + 2 * o;
+        const v0 = buf[b], v1 = buf[b + 1];
+        outA[outOff + o] = a0 * v0 + a1 * v1;
+        outD[outOff + o] = d0 * v0 + d1 * v1;
+      }
+    } else {
+      for (let o = 0; o < M; o++) {
+        const b = b0 + 2 * o;
+        const v0 = buf[b], v1 = buf[b + 1];
+        outA[outOff + o] += a0 * v0 + a1 * v1;
+        outD[outOff + o] += d0 * v0 + d1 * v1;
+      }
+    }
+  }
+}
+
+/**
+ * The analysis kernel down the columns of a matrix: extended row e (of `width` contiguous
+ * floats) starts at src[rowOff[e]], so boundary rows can point back into the matrix itself
+ * instead of being copied. Output row o of cA/cD starts at outOff + o·outStride. Four (or, for
+ * the last two of F ≡ 2 mod 4, two) taps per sweep over a row cut the read-modify-write traffic
+ * on the output rows; the inner loops run over contiguous memory.
+ */
+export function analyzeRows(
+  p: Prepared,
+  src: Float64Array,
+  rowOff: Int32Array,
+  M: number,
+  width: number,
+  outA: Float64Array,
+  outD: Float64Array,
+  outOff: number,
+  outStride: number,
+): void {
+  const { F, loR, hiR } = p;
   for (let o = 0; o < M; o++) {
-    const ra = outOff + o * width;
-    // Four (or, for the last two of F ≡ 2 mod 4, two) taps per sweep over a row cuts the
-    // read-modify-write traffic on the output rows.
+    const ra = outOff + o * outStride;
     let k = 0;
     for (; k + 4 <= F; k += 4) {
       const a0 = loR[k], a1 = loR[k + 1], a2 = loR[k + 2], a3 = loR[k + 3];
       const d0 = hiR[k], d1 = hiR[k + 1], d2 = hiR[k + 2], d3 = hiR[k + 3];
-      const r0 = (2 * o + k) * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width;
+      const r0 = rowOff[2 * o + k], r1 = rowOff[2 * o + k + 1], r2 = rowOff[2 * o + k + 2], r3 = rowOff[2 * o + k + 3];
       if (k === 0) {
         for (let c = 0; c < width; c++) {
-          const v0 = buf[r0 + c], v1 = buf[r1 + c], v2 = buf[r2 + c], v3 = buf[r3 + c];
+          const v0 = src[r0 + c], v1 = src[r1 + c], v2 = src[r2 + c], v3 = src[r3 + c];
           outA[ra + c] = a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
           outD[ra + c] = d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
         }
       } else {
         for (let c = 0; c < width; c++) {
-          const v0 = buf[r0 + c], v1 = buf[r1 + c], v2 = buf[r2 + c], v3 = buf[r3 + c];
+          const v0 = src[r0 + c], v1 = src[r1 + c], v2 = src[r2 + c], v3 = src[r3 + c];
           outA[ra + c] += a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
           outD[ra + c] += d0 * v0 + d1 * v1 + (d2 * v2 + d3 * v3);
         }
@@ -117,16 +183,16 @@ export function analyze(
     }
     if (k < F) {
       const a0 = loR[k], a1 = loR[k + 1], d0 = hiR[k], d1 = hiR[k + 1];
-      const r0 = (2 * o + k) * width, r1 = r0 + width;
+      const r0 = rowOff[2 * o + k], r1 = rowOff[2 * o + k + 1];
       if (k === 0) {
         for (let c = 0; c < width; c++) {
-          const v0 = buf[r0 + c], v1 = buf[r1 + c];
+          const v0 = src[r0 + c], v1 = src[r1 + c];
           outA[ra + c] = a0 * v0 + a1 * v1;
           outD[ra + c] = d0 * v0 + d1 * v1;
         }
       } else {
         for (let c = 0; c < width; c++) {
-          const v0 = buf[r0 + c], v1 = buf[r1 + c];
+          const v0 = src[r0 + c], v1 = src[r1 + c];
           outA[ra + c] += a0 * v0 + a1 * v1;
           outD[ra + c] += d0 * v0 + d1 * v1;
         }

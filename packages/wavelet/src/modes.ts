@@ -149,3 +149,22 @@ function copy(dst: Float64Array, d: number, src: Float64Array, s: number, width:
     for (let c = 0; c < width; c++) dst[d + c] = -src[s + c];
   }
 }
+
+/** Modes whose extension only repeats samples (no sign flip, no arithmetic, no zeros). */
+const GATHER_MODES: ReadonlySet<Mode> = new Set<Mode>(['constant', 'symmetric', 'reflect', 'periodic', 'periodization']);
+
+/**
+ * For the modes whose extension only repeats samples (constant, symmetric, reflect, periodic,
+ * periodization), the source index 0 … n − 1 of every extension slot: first the `left` slots
+ * (logical −left … −1), then the `right` ones (n … n + right − 1). Null for the other modes.
+ * Computed by extendInto on the indices themselves, so both follow one rule.
+ */
+export function extensionIndex(n: number, mode: Mode, left: number, right: number): Int32Array | null {
+  if (!GATHER_MODES.has(mode)) return null;
+  const ext = new Float64Array(n + left + right);
+  extendInto(Float64Array.from({ length: n }, (_, i) => i), 0, n, 1, mode, left, right, ext);
+  const out = new Int32Array(left + right);
+  for (let s = 0; s < left; s++) out[s] = ext[s];
+  for (let s = 0; s < right; s++) out[left + s] = ext[left + n + s];
+  return out;
+}

@@ -28,17 +28,22 @@ describe('dwt2 / idwt2 against pywt (odd × even shapes, six modes)', () => {
     expect(n).toBeGreaterThan(40);
   });
 
-  it('is the 1-D DWT down every column, then along every row (cH = da, cV = ad, cD = dd)', () => {
-    const [R, C] = [7, 6];
-    const x = array2d(R, C, randomSignal(R * C, 3));
-    const mode = 'antireflect';
-    const cols = Array.from({ length: C }, (_, k) => dwt(Array.from({ length: R }, (_, r) => x.data[r * C + k]), 'db3', { mode }));
-    const M0 = cols[0][0].length;
-    const rowsOf = (band: 0 | 1) => Array.from({ length: M0 }, (_, r) => dwt(cols.map((cc) => cc[band][r]), 'db3', { mode }));
-    const [A, D] = [rowsOf(0), rowsOf(1)];
-    const [cA, [cH, cV, cD]] = dwt2(x, 'db3', { mode });
-    const want = [A.map((r) => r[0]), D.map((r) => r[0]), A.map((r) => r[1]), D.map((r) => r[1])];
-    [cA, cH, cV, cD].forEach((b, i) => expect2D(b, want[i].map((r) => Array.from(r)), 1e-13, `band ${i}`, 1));
+  it('is the 1-D DWT down every column, then along every row (cH = da, cV = ad, cD = dd), in every mode', () => {
+    // The 2-D path has its own kernels for the modes that only repeat samples; the 1-D DWT is
+    // checked against pywt in every mode, so this pins both 2-D paths to it, including filters
+    // longer than the array (the extension wraps more than once).
+    for (const [R, C, w] of [[7, 6, 'db3'], [9, 12, 'haar'], [5, 3, 'sym8'], [4, 11, 'coif1']] as const) {
+      const x = array2d(R, C, randomSignal(R * C, 3));
+      for (const mode of MODES) {
+        const cols = Array.from({ length: C }, (_, k) => dwt(Array.from({ length: R }, (_, r) => x.data[r * C + k]), w, { mode }));
+        const M0 = cols[0][0].length;
+        const rowsOf = (band: 0 | 1) => Array.from({ length: M0 }, (_, r) => dwt(cols.map((cc) => cc[band][r]), w, { mode }));
+        const [A, D] = [rowsOf(0), rowsOf(1)];
+        const [cA, [cH, cV, cD]] = dwt2(x, w, { mode });
+        const want = [A.map((r) => r[0]), D.map((r) => r[0]), A.map((r) => r[1]), D.map((r) => r[1])];
+        [cA, cH, cV, cD].forEach((b, i) => expect2D(b, want[i].map((r) => Array.from(r)), 1e-13, `${w} ${mode} ${R}×${C} band ${i}`, 1));
+      }
+    }
   });
 });
 

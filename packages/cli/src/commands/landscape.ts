@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { useBackend } from '@descent/tensor';
 import { parse, helpText, type OptionSpec } from '../args';
 import { EXIT, UsageError } from '../errors';
 import type { LandscapeContext } from '../landscape/context';
+import { writeFilesReport } from '../landscape/files-report';
 import { INTERP_OPTIONS, runInterp } from '../landscape/interp';
 import { SURFACE_OPTIONS, runSurface } from '../landscape/surface';
 import { HESSIAN_OPTIONS, runHessian } from '../landscape/hessian';
@@ -139,6 +140,14 @@ export async function landscapeCommand(argv: string[]): Promise<number> {
     },
   };
   const result = await sub.run(ctx);
+  // Every subcommand gets a report.html beside its results (surface writes its own, with the 3-D view).
+  const written = (result.files ?? []) as string[];
+  if (written.length > 0 && !written.some((f) => f.endsWith('report.html'))) {
+    const dir = dirname(written[0]);
+    const facts = Object.fromEntries(Object.entries(result).filter(([k, v]) => k !== 'summary' && ['number', 'string', 'boolean'].includes(typeof v)));
+    const config = { command: `descent landscape ${name}`, runs: positionals, options: values };
+    result.files = [...written, ...(await writeFilesReport(dir, { title: `descent landscape ${name}`, text: String(result.summary ?? ''), summary: facts, config, backend: backend.backend, files: written.map((f) => relative(dir, f)) }))];
+  }
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else {
     const files = (result.files ?? []) as string[];

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { surfaceDiagram, countBasins, minimaBarrier, totalPersistence, persistenceEntropy, bettiCurve, type PersistencePair } from '@descent/topology';
-import { scatter, lineChart, htmlReport, writeReport, textTable, table } from '@descent/report';
+import { persistenceDiagram, barcode, bettiCurves, htmlReport, writeReport, textTable, table } from '@descent/report';
 import { writeFileAtomic } from '@descent/train';
 import { parse, helpText, type OptionSpec } from '../args';
 import { readGrid } from '../grid-file';
+import { reportVersions } from '../versions';
 import { EXIT, UsageError } from '../errors';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -20,7 +21,7 @@ const finite = (p: PersistencePair) => Number.isFinite(p.death);
 export async function topologyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS, false);
   if (values.help) {
-    process.stdout.write(helpText('descent topology <grid.json|grid.csv|surface.json> [options]', 'Sublevel-set persistent homology of a loss surface (or any grid): the diagram (GUDHI CubicalComplex semantics, top-dimensional cells, after min-max normalisation as in the book), basins, the barrier between the two lowest minima, total persistence and entropy; plots of the diagram and the Betti curves.', OPTIONS));
+    process.stdout.write(helpText('descent topology <grid.json|grid.csv|surface.json> [options]', 'Sublevel-set persistent homology of a loss surface (or any grid): the diagram (GUDHI CubicalComplex semantics, top-dimensional cells, after min-max normalisation as in the book), basins, the barrier between the two lowest minima, total persistence and entropy. With --out: diagram.json, plots of the persistence diagram (the diagonal; essential classes on the ∞ line), the barcode and the Betti curves (diagram.svg, barcode.svg, betti.svg) and report.html.', OPTIONS));
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError('give one grid file (see --help)');
@@ -43,27 +44,28 @@ export async function topologyCommand(argv: string[]): Promise<number> {
   if (out) {
     mkdirSync(out, { recursive: true });
     writeFileAtomic(join(out, 'diagram.json'), JSON.stringify({ source: grid.source, summary, diagram: diagram.map((p) => ({ dimension: p.dimension, birth: p.birth, death: Number.isFinite(p.death) ? p.death : null })) }, null, 2));
-    const diagramPlot = scatter({
+    const diagramPlot = persistenceDiagram({
       title: 'Persistence diagram',
-      subtitle: 'sublevel sets of the min-max normalised grid; essential classes at death 1.05',
-      points: diagram.map((p) => ({ x: p.birth, y: Number.isFinite(p.death) ? p.death : 1.05, group: `H${p.dimension}${Number.isFinite(p.death) ? '' : ' (essential)'}` })),
-      x: { title: 'birth' },
-      y: { title: 'death' },
+      subtitle: 'sublevel sets of the min-max normalised grid; height above the diagonal = persistence',
+      pairs: diagram,
     });
+    const barcodePlot = barcode({ title: 'Barcode', subtitle: 'one bar per class, from birth to death', pairs: diagram });
     const levels = Array.from({ length: 101 }, (_, i) => i / 100);
-    const betti = [0, 1].flatMap((dim) => {
-      const curve = bettiCurve(diagram.filter((p) => p.dimension === dim), { grid: levels });
-      return levels.map((t, i) => ({ level: t, betti: curve.values[i], dimension: `β${dim}` }));
+    const bettiPlot = bettiCurves({
+      title: 'Betti curves',
+      subtitle: 'classes alive at each level: β0 components (basins), β1 loops',
+      x: { title: 'filtration level (normalised)' },
+      curves: [0, 1].map((dimension) => ({ dimension, ...bettiCurve(diagram, { dimension, grid: levels }) })),
     });
-    const bettiPlot = lineChart({ title: 'Betti curves', x: { field: 'level', title: 'filtration level' }, y: { field: 'betti', title: 'Betti number' }, series: { field: 'dimension', title: '' }, data: betti });
     writeFileAtomic(join(out, 'diagram.svg'), await diagramPlot.toSvg());
+    writeFileAtomic(join(out, 'barcode.svg'), await barcodePlot.toSvg());
     writeFileAtomic(join(out, 'betti.svg'), await bettiPlot.toSvg());
-    writeReport(join(out, 'report.html'), await htmlReport({ title: `descent topology — ${grid.source}`, sections: [{ heading: 'Summary', tableHtml: table(Object.entries(summary).map(([quantity, value]) => ({ quantity, value: value ?? '—' }))) }, { heading: 'Diagram and Betti curves', plots: [diagramPlot, bettiPlot] }] }));
+    await writeReport(join(out, 'report.html'), await htmlReport({ title: `descent topology — ${grid.source}`, summary: { grid: summary.grid, basins: summary.basins, 'barrier depth': summary.barrierDepth }, config: { command: 'descent topology', source: grid.source, threshold }, versions: reportVersions(), links: ['diagram.json', 'diagram.svg', 'barcode.svg', 'betti.svg'].map((f) => ({ href: f, label: f })), sections: [{ heading: 'Summary', tableHtml: table(Object.entries(summary).map(([quantity, value]) => ({ quantity, value: value ?? '—' }))) }, { heading: 'Diagram, barcode and Betti curves', plots: [diagramPlot, barcodePlot, bettiPlot] }] }));
   }
   if (values.json) process.stdout.write(JSON.stringify({ summary, diagram: diagram.map((p) => ({ ...p, death: Number.isFinite(p.death) ? p.death : null })), out: out ?? null }, null, 2) + '\n');
   else {
     process.stdout.write(textTable(Object.entries(summary).map(([k, v]) => ({ quantity: k, value: v === null ? '—' : typeof v === 'number' ? +v.toPrecision(6) : v }))) + '\n');
-    if (out) process.stdout.write(`wrote ${out}/{diagram.json,diagram.svg,betti.svg,report.html}\n`);
+    if (out) process.stdout.write(`wrote ${out}/{diagram.json,diagram.svg,barcode.svg,betti.svg,report.html}\n`);
   }
   return EXIT.ok;
 }

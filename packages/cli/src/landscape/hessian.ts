@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { tf } from '@descent/tensor';
 import { writeFileAtomic } from '@descent/train';
-import { topEigenpairs, hutchinsonTrace, spectralDensity, densityOnGrid, modelProblem, crossEntropy } from '@descent/hessian';
-import { variablesOf } from '@descent/landscape';
+import { topEigenpairs, hutchinsonTrace, densityOnGrid, modelProblem, crossEntropy } from '@descent/hessian';
+import { variablesOf, spectralDensityParallel, defaultExecutor } from '@descent/landscape';
 import { bars, lineChart } from '@descent/report';
 import type { OptionSpec } from '../args';
 import { UsageError } from '../errors';
@@ -13,7 +13,10 @@ export const HESSIAN_OPTIONS: Record<string, OptionSpec> = {
   top: { type: 'string', description: 'number of top eigenvalues (largest |λ|, power iteration with deflation)', default: '4', value: '<n>' },
   'max-iterations': { type: 'string', description: 'power iterations per eigenvalue; Hutchinson samples for the trace', default: '100', value: '<n>' },
   tolerance: { type: 'string', description: 'relative change that stops the iterations (PyHessian: 1e-3)', default: '1e-3', value: '<x>' },
-  density: { type: 'boolean', description: 'also the spectral density (stochastic Lanczos quadrature, 1 run of 30 steps)' },
+  density: { type: 'boolean', description: 'also the spectral density (stochastic Lanczos quadrature)' },
+  'density-runs': { type: 'string', description: 'density: Lanczos runs from random starts, each an independent job', default: '1', value: '<n>' },
+  'density-steps': { type: 'string', description: 'density: Hessian-vector products per run', default: '30', value: '<n>' },
+  workers: { type: 'string', description: 'density: worker threads for the runs (1 = in this thread; default the available cores, at most the runs)', value: '<n>' },
   samples: { type: 'string', description: 'first n test images (one batch)', default: '256', value: '<n>' },
   checkpoint: { type: 'string', description: 'epoch number, first or latest', default: 'latest', value: '<epoch>' },
   seed: { type: 'string', description: 'seed of the random start vectors', default: '0', value: '<n>' },
@@ -42,7 +45,13 @@ export async function runHessian(ctx: LandscapeContext): Promise<Record<string, 
     const files: string[] = [];
     let density: { x: number[]; density: number[] } | undefined;
     if (ctx.values.density) {
-      const d = spectralDensity(hp, { runs: 1, steps: 30, seed });
+      const runs = intOpt(ctx, 'density-runs', 1);
+      const steps = intOpt(ctx, 'density-steps', 2);
+      const workers = Math.min(runs, ctx.values.workers === undefined ? ctx.workers : intOpt(ctx, 'workers', 1));
+      t0 = performance.now();
+      const executor = defaultExecutor({ workers });
+      const d = await spectralDensityParallel(lp.problem, { runs, steps, seed, executor }).finally(() => executor.close());
+      ctx.log(`density: ${runs} run(s) of ${steps} steps on ${workers} worker(s) (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       density = densityOnGrid(d, { gridSize: 400, sigma: 1e-2 * Math.max(1e-6, Math.abs(eigenvalues[0])) });
       files.push(await writeSvg(out, 'hessian-density', lineChart({ title: 'Hessian spectral density (stochastic Lanczos quadrature)', x: { field: 'eigenvalue', title: 'eigenvalue' }, y: { field: 'density', title: 'density' }, data: density.x.map((x, i) => ({ eigenvalue: x, density: density!.density[i] })), points: false })));
     }

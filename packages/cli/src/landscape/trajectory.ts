@@ -19,7 +19,7 @@ export async function runTrajectory(ctx: LandscapeContext): Promise<Record<strin
   const runs = ctx.positionals.map(openRun);
   const points = runs.flatMap((run, r) => run.checkpoints.map((c) => ({ run: r, dir: run.dir, checkpoint: c })));
   if (points.length < 3) {
-    throw new UsageError(`a trajectory needs at least 3 checkpoints; found ${points.length} in ${ctx.positionals.join(', ')}. (\`descent train\` keeps only the newest 2: give several runs, or a run saved with more checkpoints)`);
+    throw new UsageError(`a trajectory needs at least 3 checkpoints; found ${points.length} in ${ctx.positionals.join(', ')}. (\`descent train\` keeps the newest 2 by default: give several runs, or train with --keep-checkpoints all)`);
   }
   const perplexity = numOpt(ctx, 'perplexity', (p) => p > 0 && p < points.length, `a number in (0, ${points.length}) (below the number of checkpoints)`);
   const iterations = intOpt(ctx, 'iterations', 1);

@@ -45,6 +45,7 @@ describe('@descent/native-blas', () => {
   });
 
   it('DESCENT_NATIVE=0 disables it, with that reason, checked on every call', async () => {
+    const saved = process.env.DESCENT_NATIVE;
     process.env.DESCENT_NATIVE = '0';
     try {
       expect(nativeBlas()).toBeNull();
@@ -54,7 +55,8 @@ describe('@descent/native-blas', () => {
       expect(fresh.nativeBlas()).toBeNull();
       expect(fresh.nativeBlasReason()).toBe('disabled by DESCENT_NATIVE=0');
     } finally {
-      delete process.env.DESCENT_NATIVE;
+      if (saved === undefined) delete process.env.DESCENT_NATIVE;
+      else process.env.DESCENT_NATIVE = saved;
     }
     expect(nativeBlas()).toBe(blas);
     expect(nativeBlasReason()).toBe(reason);

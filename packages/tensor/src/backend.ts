@@ -112,3 +112,14 @@ export function ready(): Promise<BackendReport> {
 export function backendReport(): BackendReport | undefined {
   return current;
 }
+
+/** One line for logs: the backend and which matMul path runs, e.g. "wasm, matMul: native OpenBLAS". */
+export function describeBackend(report: BackendReport): string {
+  const path =
+    report.matMulPath === 'native'
+      ? 'native OpenBLAS'
+      : report.matMulPath === 'wasm-fast'
+        ? `wasm with explicit transposes${report.native.reason ? ` (native path off: ${report.native.reason})` : ''}`
+        : 'the backend\'s own';
+  return `${report.backend}, matMul: ${path}`;
+}

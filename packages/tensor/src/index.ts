@@ -3,7 +3,7 @@
  */
 import * as tf from './tf';
 export { tf };
-export { useBackend, ready, backendReport, type BackendChoice, type BackendReport, type BackendAttempt } from './backend';
+export { useBackend, ready, backendReport, describeBackend, type BackendChoice, type BackendReport, type BackendAttempt } from './backend';
 export { installFastMatMul } from './fast-matmul';
 export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
 export { installWasmGradients } from './wasm-gradients';

@@ -7,7 +7,9 @@ vi.mock('@descent/native-blas', () => ({ nativeBlas: () => null, nativeBlasReaso
 
 describe('without the native addon', () => {
   it('useBackend falls back to the wasm matMul path and reports why; results stay right', async () => {
-    const r = await useBackend('wasm');
+    const saved = process.env.DESCENT_NATIVE;
+    delete process.env.DESCENT_NATIVE; // the reason checked is the module's, not the opt-out's
+    const r = await useBackend('wasm').finally(() => saved !== undefined && (process.env.DESCENT_NATIVE = saved));
     expect(r.matMulPath).toBe('wasm-fast');
     expect(r.native).toEqual({ active: false, reason: 'not built (simulated)' });
     expect(nativeActive('wasm')).toBe(false);

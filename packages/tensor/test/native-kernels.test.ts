@@ -3,6 +3,8 @@ import { tf, useBackend, nativeActive, installNativeKernels, uninstallNativeKern
 
 // The native path runs only where @descent/native-blas built its addon (a C compiler and
 // libopenblas-dev); elsewhere these tests check the fallback and skip the native comparisons.
+const savedEnv = process.env.DESCENT_NATIVE; // DESCENT_NATIVE=0 in the environment: every native test skips
+const restoreEnv = () => (savedEnv === undefined ? delete process.env.DESCENT_NATIVE : (process.env.DESCENT_NATIVE = savedEnv));
 const first = await useBackend('wasm');
 const built = first.native.active;
 if (!built) console.warn(`native matMul tests skipped: ${first.native.reason}`);
@@ -88,7 +90,7 @@ const FALLBACK: Case[] = [
 ];
 
 afterAll(async () => {
-  delete process.env.DESCENT_NATIVE;
+  restoreEnv();
   await useBackend('wasm');
 });
 
@@ -159,7 +161,7 @@ describe('native matMul kernels on wasm', () => {
       expect(r.native).toEqual({ active: false, reason: 'disabled by DESCENT_NATIVE=0' });
       expect(nativeActive('wasm')).toBe(false);
     } finally {
-      delete process.env.DESCENT_NATIVE;
+      restoreEnv();
     }
     expect((await useBackend('wasm')).matMulPath).toBe(built ? 'native' : 'wasm-fast');
   });

@@ -7,9 +7,10 @@ import { toSignal } from './validate';
 /** Options of {@link cwt}. */
 export interface CwtOptions {
   /**
-   * 'conv' (default, pywt's numpy.convolve path) or 'fft' (frequency-domain convolution with
-   * fft.js, zero-padded to a power of two). Both give pywt's numbers to rounding; 'fft' is much
-   * faster once the scaled wavelet is long (large scales).
+   * 'conv' (default, as pywt) or 'fft'. Both give pywt's numbers to rounding (~1e-13 of the
+   * largest coefficient). 'conv' picks per scale the cheaper of direct summation (short signals
+   * or wavelets) and an overlap-add FFT convolution (fft.js, power-of-two blocks), as
+   * scipy.signal.choose_conv_method does; 'fft' always uses the overlap-add FFT.
    */
   method?: 'conv' | 'fft';
   /** Sampling period of the data, only used for `frequencies` (default 1). */
@@ -61,7 +62,8 @@ function integrated(w: ContinuousWavelet): Integrated {
 /**
  * Continuous wavelet transform, pywt.cwt 1.1.1: for each scale s, the integrated wavelet
  * ∫ψ sampled at ⌊k/(s·step)⌋ (k = 0 … ⌈s·(upper − lower)⌉) is convolved with the data and
- * differenced, coef = −√s · diff(conv), keeping the centred n samples. Scales must be > 0 and
+ * differenced, coef = −√s · diff(conv), keeping the centred n samples. ∫ψ is computed once per
+ * wavelet (cached); in the FFT path the difference and −√s are folded into the filter. Scales must be > 0 and
  * large enough that the sampled wavelet has two points (pywt: "scale too small").
  */
 export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>, wavelet: string | ContinuousWavelet, options: CwtOptions = {}): CwtResult {
@@ -84,7 +86,15 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
 
   // The sampled, integrated wavelet of every scale: g = ∫ψ[j], j = ⌊k/(s·step)⌋ for
   // k = 0 … ⌈s·span⌉ (numpy: arange(s·span + 1) / (s·step), astype(int)), kept below `size`.
-  const scaled = Array.from(sc, (s, si) => {
+  // pywt convolves with its reverse; the reversal is folded into the kernels below.
+  const engine = new BlockConvolver(x);
+  const direct = new Float64Array(n + 1);
+  // Real wavelets: FFT scales wait here for a partner with the same plan (two real
+  // convolutions share one complex transform: x is real, so the real and imaginary parts of
+  // the result are the two convolutions).
+  const pending = new Map<number, Job>();
+  for (let si = 0; si < sc.length; si++) {
+    const s = sc[si];
     const count = Math.ceil(s * span + 1);
     const ss = s * step;
     let L = 0;
@@ -98,45 +108,33 @@ export function cwt(data: ArrayLike<number>, scales: number | ArrayLike<number>,
       if (gIm) gIm[k] = ip.im![j];
     }
     // coef = −√s·diff(conv) has n + L − 2 samples; pywt keeps [⌊(L−2)/2⌋, … + n).
-    return { gRe, gIm, start: Math.floor((L - 2) / 2), factor: -Math.sqrt(s) };
-  });
-
-  if (method === 'fft') {
-    const fft = new FftConvolver(x);
-    for (let si = 0; si < sc.length; si++) {
-      const A = scaled[si];
-      if (A.gIm) {
-        // Complex wavelet: one transform of gRe + i·gIm gives conv(x, gRe) + i·conv(x, gIm).
-        fft.convolve(A.gRe, A.gIm, A.start, A.start, n + 1);
-        diffInto(fft.outRe, re, si * n, n, A.factor);
-        diffInto(fft.outIm, im!, si * n, n, A.factor);
-        continue;
-      }
-      // Real wavelet: two scales share one transform (x is real, so the real and imaginary
-      // parts of the result are the two convolutions) when they pad to the same size.
-      const B = si + 1 < sc.length ? scaled[si + 1] : null;
-      if (B && fft.sizeFor(B.gRe.length) === fft.sizeFor(A.gRe.length)) {
-        fft.convolve(A.gRe, B.gRe, A.start, B.start, n + 1);
-        diffInto(fft.outRe, re, si * n, n, A.factor);
-        diffInto(fft.outIm, re, (si + 1) * n, n, B.factor);
-        si++;
-      } else {
-        fft.convolve(A.gRe, null, A.start, 0, n + 1);
-        diffInto(fft.outRe, re, si * n, n, A.factor);
-      }
-    }
-  } else {
-    const conv = new Float64Array(n + 1);
-    scaled.forEach(({ gRe, gIm, start, factor }, si) => {
-      directConv(x, gRe, start, conv);
-      diffInto(conv, re, si * n, n, factor);
+    const start = Math.floor((L - 2) / 2);
+    const factor = -Math.sqrt(s);
+    const plan = convPlan(n, L, method === 'fft');
+    if (plan === 0) {
+      directConv(x, gRe, start, direct);
+      diffInto(direct, re, si * n, n, factor);
       if (gIm) {
-        directConv(x, gIm, start, conv);
-        diffInto(conv, im!, si * n, n, factor);
+        directConv(x, gIm, start, direct);
+        diffInto(direct, im!, si * n, n, factor);
       }
-    });
+      continue;
+    }
+    // FFT: diff(conv(x, h)) = conv(x, Δh)[1:], so the difference and −√s go into the filter
+    // and the block convolutions add straight into the output rows.
+    const job: Job = { g: gRe, off: start + 1, factor, out: re, row: si * n };
+    if (gIm) {
+      engine.convolve(plan, job, { g: gIm, off: start + 1, factor, out: im!, row: si * n });
+      continue;
+    }
+    const A = pending.get(plan);
+    if (A) {
+      pending.delete(plan);
+      engine.convolve(plan, A, job);
+    } else pending.set(plan, job);
   }
-  const cf = centralFrequency(w, PRECISION);
+  for (const [plan, A] of pending) engine.convolve(plan, A, null);
+  const cf = cwtCentralFrequency(w);
   const frequencies = new Float64Array(sc.length);
   for (let i = 0; i < sc.length; i++) frequencies[i] = cf / sc[i] / T;
   const m = (d: Float64Array): Array2D => ({ data: d, rows: sc.length, cols: n });
@@ -205,6 +203,16 @@ function edges(x: Float64Array, g: Float64Array, p: number, k0: number, k1: numb
   return dot(x, g, p, 0, k0 - 1) + dot(x, g, p, k1 + 1, x.length - 1);
 }
 
+const centrals = new Map<string, number>();
+function cwtCentralFrequency(w: ContinuousWavelet): number {
+  let f = centrals.get(w.name);
+  if (f === undefined) {
+    f = centralFrequency(w, PRECISION);
+    centrals.set(w.name, f);
+  }
+  return f;
+}
+
 const ffts = new Map<number, FFT>();
 function fftOf(size: number): FFT {
   let f = ffts.get(size);
@@ -215,67 +223,165 @@ function fftOf(size: number): FFT {
   return f;
 }
 
+// Relative costs (ns on the machine of docs/benchmarks.md) of one multiply-add of the direct
+// convolution, one M·log2(M) unit of a complex fft.js transform and one complex element of the
+// per-block multiply and accumulate (COST_BLOCK). Only their ratios matter; measured with tools/bench/wavelet.mjs.
+const COST_DIRECT = 1;
+const COST_FFT = 1.9;
+const COST_BLOCK = 4;
+/** Data samples per overlap-add block, in sixteenths of the FFT size (each used one costs its block spectra once per call). */
+const BLOCK_PARTS = [8, 10, 11, 12, 13, 14, 15];
+
 /**
- * Linear convolution of the real data with the reverse of u + i·v (u, v real; v may be null)
- * through fft.js, zero-padded to a power of two ≥ n + L − 1 (pywt pads to scipy's
- * next_fast_len; the padding only changes rounding). The data spectrum is cached per size.
+ * How to compute one complex (or two real) convolutions of the n samples with a filter of
+ * length L: 0 for direct summation, else an overlap-add plan, the power-of-two FFT size M
+ * times 16 plus the sixteenths of M cut from the data per block (BLOCK_PARTS; the differenced
+ * filter of L + 1 taps must fit: block + L ≤ M), whichever the cost model says is cheapest (scipy's
+ * choose_conv_method makes the same choice between direct and FFT). `fftOnly` rules out direct.
  */
-class FftConvolver {
+export function convPlan(n: number, L: number, fftOnly: boolean): number {
+  let best = fftOnly ? Infinity : 2 * (n + 1) * Math.min(L, n) * COST_DIRECT;
+  let plan = 0;
+  let M = 4;
+  while (M / 2 < L) M *= 2;
+  for (; ; M *= 2) {
+    let single = false;
+    for (const parts of BLOCK_PARTS) {
+      const B = (M / 16) * parts;
+      if (!Number.isInteger(B) || B + L > M) continue;
+      const blocks = Math.ceil(n / B);
+      const cost = blocks * (M * Math.log2(M) * COST_FFT + M * COST_BLOCK) + M * Math.log2(M) * COST_FFT;
+      if (cost < best) {
+        best = cost;
+        plan = M * 16 + parts;
+      }
+      if (blocks === 1) single = true;
+    }
+    if (single) return plan;
+  }
+}
+
+interface Plan {
+  fft: FFT;
+  M: number;
+  /** Data samples per block. */
+  B: number;
+  /** Spectra of the data blocks x[b·B … (b + 1)·B), zero-padded to M, one after another. */
+  spectra: Float64Array;
+  blocks: number;
+  buf: Float64Array;
+  spec: Float64Array;
+  z: Float64Array;
+}
+
+/**
+ * Linear convolution of the real data with two real filters u and v (v may be null) by
+ * overlap-add: the data is cut into blocks of B samples whose spectra (size M) are computed once
+ * per call and plan; each filter pair costs one forward transform of u + i·v and one transform
+ * per block. Filters of ≤ M − B + 1 taps fit (no wrap-around). Since x is real, the real part
+ * of the product's inverse is conv(x, u), the imaginary part conv(x, v).
+ */
+class BlockConvolver {
   private readonly x: Float64Array;
-  private size = 0;
-  private X = new Float64Array(0);
-  private buf = new Float64Array(0);
-  private spec = new Float64Array(0);
-  private res = new Float64Array(0);
-  outRe = new Float64Array(0);
-  outIm = new Float64Array(0);
+  private readonly plans = new Map<number, Plan>();
 
   constructor(x: Float64Array) {
     this.x = x;
   }
 
-  sizeFor(L: number): number {
-    let size = 2;
-    while (size < this.x.length + L - 1) size *= 2;
-    return size;
+  private plan(code: number): Plan {
+    let p = this.plans.get(code);
+    if (p) return p;
+    const M = code >> 4;
+    const B = (M / 16) * (code & 15);
+    const fft = fftOf(M);
+    const n = this.x.length;
+    const blocks = Math.ceil(n / B);
+    const spectra = new Float64Array(blocks * 2 * M);
+    const w = workOf(M);
+    const pad = w.z.subarray(0, M);
+    for (let b = 0; b < blocks; b++) {
+      pad.fill(0);
+      pad.set(this.x.subarray(b * B, Math.min(n, (b + 1) * B)));
+      const out = spectra.subarray(b * 2 * M, (b + 1) * 2 * M);
+      fft.realTransform(out, pad);
+      fft.completeSpectrum(out);
+    }
+    p = { fft, M, B, spectra, blocks, ...w };
+    this.plans.set(code, p);
+    return p;
   }
 
-  /** outRe[q] = conv(x, rev u)[startU + q], outIm[q] = conv(x, rev v)[startV + q], q < count. */
-  convolve(u: Float64Array, v: Float64Array | null, startU: number, startV: number, count: number): void {
-    const L = Math.max(u.length, v ? v.length : 0);
-    const size = this.sizeFor(L);
-    const f = fftOf(size);
-    if (size !== this.size) {
-      this.size = size;
-      this.X = new Float64Array(2 * size);
-      this.buf = new Float64Array(2 * size);
-      this.spec = new Float64Array(2 * size);
-      this.res = new Float64Array(2 * size);
-      const pad = new Float64Array(size);
-      pad.set(this.x);
-      f.realTransform(this.X, pad);
-      f.completeSpectrum(this.X);
-    }
-    const { X, buf, spec, res } = this;
+  /**
+   * For the job u (and v): out[row + i] += factor · conv(x, Δ rev g)[off + i], i < n, where
+   * Δh = (h[0], h[1] − h[0], …, −h[L − 1]) is the first difference of h = rev g.
+   */
+  convolve(code: number, u: Job, v: Job | null): void {
+    const { fft, M, B, spectra, blocks, buf, spec, z } = this.plan(code);
+    const n = this.x.length;
+    // Spectrum of (Δ rev u + i·Δ rev v)·factor/M: the inverse transform below is a forward one
+    // of the conjugate (ifft(P) = conj(fft(conj P))/M), so the 1/M is paid once per filter here.
     buf.fill(0);
-    for (let q = 0; q < u.length; q++) buf[2 * q] = u[u.length - 1 - q];
-    if (v) for (let q = 0; q < v.length; q++) buf[2 * q + 1] = v[v.length - 1 - q];
-    f.transform(spec, buf);
-    for (let k = 0; k < 2 * size; k += 2) {
-      const a = X[k], b = X[k + 1], c = spec[k], d = spec[k + 1];
-      buf[k] = a * c - b * d;
-      buf[k + 1] = a * d + b * c;
-    }
-    f.inverseTransform(res, buf);
-    if (this.outRe.length !== count) {
-      this.outRe = new Float64Array(count);
-      this.outIm = new Float64Array(count);
-    }
-    for (let q = 0; q < count; q++) {
-      this.outRe[q] = res[2 * (startU + q)];
-      this.outIm[q] = res[2 * (startV + q) + 1];
+    fillFilter(buf, 0, u.g, u.factor / M);
+    if (v) fillFilter(buf, 1, v.g, v.factor / M);
+    fft.transform(spec, buf);
+    for (let b = 0; b < blocks; b++) {
+      const o = b * 2 * M;
+      // buf = conj(X_b · H)
+      for (let k = 0; k < 2 * M; k += 2) {
+        const a = spectra[o + k], c = spectra[o + k + 1], d = spec[k], e = spec[k + 1];
+        buf[k] = a * d - c * e;
+        buf[k + 1] = -(a * e + c * d);
+      }
+      fft.transform(z, buf);
+      // z = conj of the block's convolutions; they start at sample b·B and have len + L samples.
+      const base = b * B;
+      const len = Math.min(B, n - base);
+      addBlock(z, 0, base, len + u.g.length, n, u);
+      if (v) addBlock(z, 1, base, len + v.g.length, n, v);
     }
   }
+}
+
+/** Work arrays of one FFT size, kept between calls up to 2^16 points (cwt is synchronous: one set per size suffices). */
+const works = new Map<number, { buf: Float64Array; spec: Float64Array; z: Float64Array }>();
+function workOf(M: number): { buf: Float64Array; spec: Float64Array; z: Float64Array } {
+  let w = works.get(M);
+  if (!w) {
+    w = { buf: new Float64Array(2 * M), spec: new Float64Array(2 * M), z: new Float64Array(2 * M) };
+    if (M <= 1 << 16) works.set(M, w);
+  }
+  return w;
+}
+
+/** A filter's share of {@link BlockConvolver.convolve}. */
+interface Job {
+  g: Float64Array;
+  off: number;
+  factor: number;
+  out: Float64Array;
+  row: number;
+}
+
+/** buf[2j + part] = scale · (h[j] − h[j − 1]), h = rev g (zero outside 0 … L − 1), j = 0 … L. */
+function fillFilter(buf: Float64Array, part: number, g: Float64Array, scale: number): void {
+  const L = g.length;
+  buf[part] = scale * g[L - 1];
+  for (let j = 1; j < L; j++) buf[2 * j + part] = scale * (g[L - 1 - j] - g[L - j]);
+  buf[2 * L + part] = -scale * g[0];
+}
+
+/**
+ * Adds the block convolution in z (samples base … base + count − 1 of the full convolution;
+ * part 0: the real parts, 1: the negated imaginary parts) to row i = p − off of the job, i < n.
+ */
+function addBlock(z: Float64Array, part: number, base: number, count: number, n: number, job: Job): void {
+  const { out, row, off } = job;
+  const i0 = Math.max(0, base - off);
+  const i1 = Math.min(n, base + count - off);
+  const t0 = 2 * (i0 + off - base) + part;
+  if (part === 0) for (let i = i0, t = t0; i < i1; i++, t += 2) out[row + i] += z[t];
+  else for (let i = i0, t = t0; i < i1; i++, t += 2) out[row + i] -= z[t];
 }
 
 /**

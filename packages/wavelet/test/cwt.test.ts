@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidParameterError } from '@descent/tensor/errors';
 import { cwt, centralFrequency, scale2frequency, wavefun } from '../src/index';
+import { convPlan } from '../src/cwt';
 import { fixture, expectClose, randomSignal } from './helpers';
 
 const F = fixture('cwt.json');
@@ -33,17 +34,66 @@ describe('cwt against pywt.cwt 1.1.1 (method="conv")', () => {
       expect(worst).toBeLessThan(1e-9);
     });
   }
-  it('conv and fft agree on a long signal with large scales', () => {
-    const x = randomSignal(700, 5);
-    const scales = [1, 3.3, 17, 60];
-    for (const w of ['mexh', 'cmor1.5-1.0']) {
-      const a = cwt(x, scales, w);
-      const b = cwt(x, scales, w, { method: 'fft' });
-      expectClose(b.re.data, a.re.data, 1e-10, `${w} re`);
-      if (a.im) expectClose(b.im!.data, a.im.data, 1e-10, `${w} im`);
+  it('both methods match a direct numpy-style reference on long signals (overlap-add plans, pairs, leftovers)', () => {
+    // 5 scales (an odd number of real FFT scales leaves one unpaired), scales whose filters pair
+    // with different centres, and lengths that are not multiples of any block size.
+    for (const [n, scales] of [[700, [1, 3.3, 17, 60, 200]], [1500, [2, 2.5, 9, 31, 64]]] as const) {
+      const x = randomSignal(n, n);
+      for (const w of ['mexh', 'morl', 'gaus3', 'cmor1.5-1.0', 'cgau2']) {
+        const want = referenceCwt(x, scales, w);
+        for (const method of ['conv', 'fft'] as const) {
+          const r = cwt(x, scales, w, { method });
+          expectClose(r.re.data, want.re, 1e-10, `${w} ${method} n=${n} re`);
+          if (want.im) expectClose(r.im!.data, want.im, 1e-10, `${w} ${method} n=${n} im`);
+        }
+      }
+    }
+  });
+  it('chooses direct summation for short signals and filters, overlap-add FFT plans that fit otherwise', () => {
+    expect(convPlan(32, 17, false)).toBe(0);
+    expect(convPlan(4096, 1025, false)).toBeGreaterThan(0);
+    for (const n of [5, 32, 700, 4096, 16384]) {
+      for (const L of [2, 3, 17, 100, 513, 1025, 5000]) {
+        const plan = convPlan(n, L, true);
+        const M = plan >> 4;
+        const B = (M / 16) * (plan & 15);
+        expect(Number.isInteger(Math.log2(M)), `n=${n} L=${L}`).toBe(true);
+        expect(B + L, `n=${n} L=${L}: block ${B} + filter ${L} + 1 taps fit in ${M}`).toBeLessThanOrEqual(M);
+      }
     }
   });
 });
+
+/**
+ * pywt.cwt 1.1.1 (method='conv') written out: int_psi = cumsum(ψ)·step (conjugated), sampled at
+ * ⌊k/(s·step)⌋ and reversed, np.convolve, −√s·np.diff, centred crop. O(n·L), no FFT.
+ */
+function referenceCwt(x: Float64Array, scales: readonly number[], w: string): { re: Float64Array; im: Float64Array | null } {
+  const { x: grid, psi, psiImag } = wavefun(w, 10);
+  const step = grid[1] - grid[0];
+  const integrate = (f: Float64Array, sign: number) => {
+    let s = 0;
+    return f.map((v) => ((s += v), sign * (s * step)));
+  };
+  const parts = [integrate(psi, 1), psiImag ? integrate(psiImag, -1) : null];
+  const n = x.length;
+  const out = parts.map((p) => (p ? new Float64Array(scales.length * n) : null));
+  scales.forEach((s, si) => {
+    const idx: number[] = [];
+    const count = Math.ceil(s * (grid[grid.length - 1] - grid[0]) + 1);
+    for (let k = 0; k < count && Math.trunc(k / (s * step)) < grid.length; k++) idx.push(Math.trunc(k / (s * step)));
+    parts.forEach((p, pi) => {
+      if (!p) return;
+      const h = idx.map((j) => p[j]).reverse();
+      const conv = new Float64Array(n + h.length - 1);
+      for (let i = 0; i < n; i++) for (let k = 0; k < h.length; k++) conv[i + k] += x[i] * h[k];
+      const coef = Array.from({ length: conv.length - 1 }, (_, i) => -Math.sqrt(s) * (conv[i + 1] - conv[i]));
+      const d = (coef.length - n) / 2;
+      out[pi]!.set(coef.slice(Math.floor(d), Math.floor(d) + n), si * n);
+    });
+  });
+  return { re: out[0]!, im: out[1] };
+}
 
 describe('wavefun, centralFrequency, scale2frequency', () => {
   it('wavefun(4) samples ψ exactly where pywt does', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { useBackend } from '@descent/tensor';
+import { useBackend, describeBackend } from '@descent/tensor';
 import { parse, helpText, type OptionSpec } from '../args';
 import { EXIT, UsageError } from '../errors';
 import type { LandscapeContext } from '../landscape/context';
@@ -125,7 +125,7 @@ export async function landscapeCommand(argv: string[]): Promise<number> {
     if (!values.quiet) process.stderr.write(line + '\n');
   };
   const backend = await useBackend(String(values.backend) as 'auto');
-  log(`backend: ${backend.backend}${backend.fastMatMul ? ' (fast matMul)' : ''}`);
+  log(`backend: ${describeBackend(backend)}`);
   const ctx: LandscapeContext = {
     name,
     values,

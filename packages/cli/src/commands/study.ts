@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { useBackend, type GradientTransform, type Initializer } from '@descent/tensor';
+import { useBackend, type GradientTransform, type Initializer, describeBackend } from '@descent/tensor';
 import { writeFileAtomic, type HessianSchedule } from '@descent/train';
 import { buildModel, listModels, ACTIVATIONS, type Activation } from '@descent/models';
 import { DatasetError } from '@descent/datasets';
@@ -199,7 +199,7 @@ async function studyInit(argv: string[]): Promise<number> {
 
   const log = logger(Boolean(values.quiet));
   const backend = await useBackend(String(values.backend) as 'auto');
-  log(`backend: ${backend.backend}${backend.fastMatMul ? ' (fast matMul)' : ''}`);
+  log(`backend: ${describeBackend(backend)}`);
   const data = await loadData(String(values.dataset), values['data-dir'] as string | undefined, {
     trainSize: values['train-size'] ? intOption('train-size', values['train-size'], 1) : undefined,
     testSize: values['test-size'] ? intOption('test-size', values['test-size'], 1) : undefined,
@@ -426,7 +426,7 @@ async function studyOptimizers(argv: string[]): Promise<number> {
 
   const log = logger(Boolean(values.quiet));
   const backend = await useBackend(String(values.backend) as 'auto');
-  log(`backend: ${backend.backend}${backend.fastMatMul ? ' (fast matMul)' : ''}`);
+  log(`backend: ${describeBackend(backend)}`);
   let data;
   try {
     data = await loadData(dataset, values['data-dir'] as string | undefined, {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { useBackend, initializeModel, Rng, type GradientTransform, type Initializer } from '@descent/tensor';
+import { useBackend, initializeModel, Rng, type GradientTransform, type Initializer, describeBackend } from '@descent/tensor';
 import { train, writeFileAtomic, type EpochRecord, type HessianSchedule, type TrainResult } from '@descent/train';
 import { sophiaEstimator } from '@descent/optim-sophia';
 import { buildModel, listModels } from '@descent/models';
@@ -116,7 +116,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (!values.quiet) process.stderr.write(line + '\n');
   };
   const backend = await useBackend(String(values.backend) as 'auto');
-  log(`backend: ${backend.backend}${backend.fastMatMul ? ' (fast matMul)' : ''} — ${backend.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+  log(`backend: ${describeBackend(backend)} — ${backend.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
   const data = await loadData(String(values.dataset), values['data-dir'] as string | undefined, {
     trainSize: values['train-size'] ? int('train-size', values['train-size'], 1) : undefined,
     testSize: values['test-size'] ? int('test-size', values['test-size'], 1) : undefined,

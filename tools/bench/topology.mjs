@@ -163,6 +163,25 @@ console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.grid} | ${r.pairs} | ${spread(r.ours)} | ${spread(r.gudhi)} | ${(r.gudhi.ms / r.ours.ms).toFixed(1)}x | ${r.same ? 'yes' : 'NO'} |`);
 }
+// Growth with size (2-D grids): median time per pixel (top-dimensional cell) and the exponent b of
+// time ∝ pixels^b, least squares of log time on log pixels.
+const planar = rows.filter((r) => r.grid.split('x').length === 2);
+if (planar.length >= 2) {
+  const cells = planar.map((r) => r.grid.split('x').reduce((a, b) => a * Number(b), 1));
+  const slope = (ts) => {
+    const X = cells.map(Math.log);
+    const Y = ts.map(Math.log);
+    const mx = X.reduce((a, b) => a + b) / X.length;
+    const my = Y.reduce((a, b) => a + b) / Y.length;
+    return X.reduce((a, x, i) => a + (x - mx) * (Y[i] - my), 0) / X.reduce((a, x) => a + (x - mx) ** 2, 0);
+  };
+  console.log('');
+  console.log('| grid | pixels | Descent ns/pixel | GUDHI ns/pixel |');
+  console.log('|---|---:|---:|---:|');
+  planar.forEach((r, i) => console.log(`| ${r.grid} | ${cells[i]} | ${((r.ours.ms * 1e6) / cells[i]).toFixed(0)} | ${((r.gudhi.ms * 1e6) / cells[i]).toFixed(0)} |`));
+  console.log('');
+  console.log(`Growth exponent b of time ∝ pixels^b (2-D grids): Descent ${slope(planar.map((r) => r.ours.ms)).toFixed(2)}, GUDHI ${slope(planar.map((r) => r.gudhi.ms)).toFixed(2)}.`);
+}
 if (distanceRows.length > 0) {
   console.log('');
   console.log('| distance (GUDHI function) | points per diagram | Descent | GUDHI | speed-up | same value |');

@@ -151,6 +151,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const d = row.descent;
     const torchCol = row.torch ? `${spread(row.torch)} | ${(row.torch.median / d.median).toFixed(2)}×` : '— | —';
     const tfCol = row.tfjs ? `${spread(row.tfjs)} (${TFJS_NAME[row.id]}) | ${(row.tfjs.median / d.median).toFixed(2)}×` : '— | —';
-    console.log(`| ${row.size} | ${row.id} | ${spread(d)} | ${torchCol} | ${tfCol} | ${(row.stateBytes / row.params).toFixed(1)} | ${row.torch ? (row.torch.stateBytes / row.params).toFixed(1) : '—'} |`);
+    console.log(`| ${row.size} | ${row.id} | ${spread(d)} | ${torchCol} | ${tfCol} | ${(row.stateBytes / row.params).toFixed(2)} | ${row.torch ? (row.torch.stateBytes / row.params).toFixed(2) : '—'} |`);
   }
 }

@@ -3,8 +3,8 @@
 // reference side by side in one run) and writes the generated parts of docs/benchmarks.md: the
 // machine and one section per case, between <!-- bench:… --> markers, so the hand-written analysis
 // around them stays.
-//   npm run bench                       all cases at their default sizes (< 20 min on 2 cores)
-//   npm run bench -- --quick            smaller sizes, fewer repetitions (a smoke run, ~5 min)
+//   npm run bench                       all cases at their default sizes (10 min on an idle 2-core machine)
+//   npm run bench -- --quick            smaller sizes, fewer repetitions (a smoke run, ~6 min)
 //   npm run bench -- --only=hessian,topology   some cases (by name, see CASES, or number)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { htmlReport, metricsPanels, table, writeReport, type MetricKey } from '@descent/report';
 import type { EpochRecord } from '@descent/train';
 import { UsageError } from './errors';
+import { readSavedJson } from './saved-json';
 import { reportVersions } from './versions';
 
 /** What a run folder of `descent train --out` (or a study's runs/<name>) saved. */
@@ -16,14 +17,7 @@ export interface SavedRun {
   config: Record<string, unknown> | null;
 }
 
-function readJson(path: string): Record<string, unknown> | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+const readJson = (path: string): Record<string, unknown> | null => readSavedJson<Record<string, unknown>>(path) ?? null;
 
 /** Reads a run folder's results.jsonl, summary.json and config.json. */
 export function readSavedRun(dir: string): SavedRun {

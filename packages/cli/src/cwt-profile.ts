@@ -2,7 +2,7 @@
 // which scales, and the scalogram of |W|.
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { cwt, toRows } from '@descent/wavelet';
+import { cwt, fromRows, toRows } from '@descent/wavelet';
 import { scalogram, type Plot } from '@descent/report';
 import { UsageError } from './errors';
 import type { GridFile } from './grid-file';
@@ -84,7 +84,8 @@ export function gridProfile(grid: GridFile, raw: unknown): { signal: number[]; p
   return { signal: grid.rows.map((r) => r[i]), positions: increasing(grid.y) ? grid.y : grid.y.map((_, k) => k), label: `column ${i} (x = ${+grid.x[i].toPrecision(4)})`, axis: 'y' };
 }
 
-export interface CwtProfile {
+/** A CWT profile as cwt.json keeps it: everything but the plot, which `cwtPlot` draws again from it. */
+export interface CwtData {
   wavelet: string;
   profile: string;
   scales: number[];
@@ -94,7 +95,32 @@ export interface CwtProfile {
   dominantScale: number;
   /** |W|, scales × positions. */
   magnitude: number[][];
+  /** Where the samples lie along the axis (absent in cwt.json written before it was saved: 0, 1, ...). */
+  positions?: number[];
+  /** The axis' title ('x', 'y' or 'sample'). */
+  axis?: string;
+  /** The --scales spec, and whether its scales are spaced geometrically (a log axis). */
+  scalesSpec?: string;
+  log?: boolean;
+}
+
+export interface CwtProfile extends CwtData {
   plot: Plot;
+}
+
+/** The scalogram of a CWT profile, from |W| (the picture is |W|, so the saved magnitude redraws it exactly). */
+export function cwtPlot(c: CwtData): Plot {
+  const log = c.log ?? false;
+  const spec = c.scalesSpec ?? `${+c.scales[0].toPrecision(4)}:${+c.scales[c.scales.length - 1].toPrecision(4)}`;
+  return scalogram({
+    title: `Scalogram (${c.wavelet}) of ${c.profile}`,
+    subtitle: `|W(scale, position)|, ${c.scales.length} scales ${spec}${log ? ' (geometric)' : ''}; largest mean |W| at scale ${+c.dominantScale.toPrecision(4)}`,
+    re: fromRows(c.magnitude),
+    scales: c.scales,
+    positions: c.positions ?? c.magnitude[0].map((_, i) => i),
+    x: { title: c.axis ?? 'position' },
+    y: { title: 'scale', scale: log ? 'log' : 'linear' },
+  });
 }
 
 /** The CWT (pywt.cwt semantics, FFT convolution) of one signal and its scalogram. */
@@ -105,15 +131,18 @@ export function cwtProfile(signal: number[], positions: number[], wavelet: strin
   const magnitude = re.map((row, s) => row.map((v, k) => (im ? Math.hypot(v, im[s][k]) : Math.abs(v))));
   const meanAbs = magnitude.map((row) => row.reduce((a, v) => a + v, 0) / row.length);
   const dominant = meanAbs.indexOf(Math.max(...meanAbs));
-  const plot = scalogram({
-    title: `Scalogram (${wavelet}) of ${label}`,
-    subtitle: `|W(scale, position)|, ${scales.scales.length} scales ${scales.spec}${scales.log ? ' (geometric)' : ''}; largest mean |W| at scale ${+scales.scales[dominant].toPrecision(4)}`,
-    re: w.re,
-    im: w.im,
+  const data: CwtData = {
+    wavelet,
+    profile: label,
     scales: scales.scales,
+    frequencies: Array.from(w.frequencies),
+    meanAbs,
+    dominantScale: scales.scales[dominant],
+    magnitude,
     positions,
-    x: { title: axisTitle },
-    y: { title: 'scale', scale: scales.log ? 'log' : 'linear' },
-  });
-  return { wavelet, profile: label, scales: scales.scales, frequencies: Array.from(w.frequencies), meanAbs, dominantScale: scales.scales[dominant], magnitude, plot };
+    axis: axisTitle,
+    scalesSpec: scales.spec,
+    log: scales.log,
+  };
+  return { ...data, plot: cwtPlot(data) };
 }

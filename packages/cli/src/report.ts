@@ -1,21 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { metricsPanels, htmlReport, writeReport, table, type Column } from '@descent/report';
+import { metricsPanels, htmlReport, writeReport, table, EPOCH_COLUMNS } from '@descent/report';
 import type { TrainResult } from '@descent/train';
 import { reportVersions } from './versions';
-
-const EPOCH_COLUMNS: Column[] = [
-  { key: 'epoch', title: 'epoch', format: 'integer' },
-  { key: 'trainLoss', title: 'train loss', format: { digits: 4 } },
-  { key: 'trainAccuracy', title: 'train accuracy', format: 'percent' },
-  { key: 'testLoss', title: 'test loss', format: { digits: 4 } },
-  { key: 'testAccuracy', title: 'test accuracy', format: 'percent' },
-  { key: 'gradNorm', title: 'gradient norm', format: { digits: 3 } },
-  { key: 'lr', title: 'learning rate', format: 'exponent' },
-  { key: 'seconds', title: 's / epoch', format: { digits: 1 } },
-  { key: 'msPerStep', title: 'ms / step', format: { digits: 1 } },
-  { key: 'optimizerStateBytes', title: 'optimizer state', format: 'bytes' },
-];
 
 const percent = (v: number) => `${(100 * v).toFixed(2)} %`;
 

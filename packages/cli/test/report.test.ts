@@ -169,3 +169,72 @@ describe('descent report', () => {
     expect((await run(['report', dir])).code).toBe(2);
   });
 });
+
+describe('descent report on folders of descent topology and descent wavelet', () => {
+  // Two basins of different depth on a 16 × 16 grid (as in grid-commands.test.ts).
+  const grid = Array.from({ length: 16 }, (_, i) =>
+    Array.from({ length: 16 }, (_, j) => -Math.exp(-((i - 4) ** 2 + (j - 4) ** 2) / 6) - 0.5 * Math.exp(-((i - 11) ** 2 + (j - 11) ** 2) / 6)),
+  );
+  /**
+   * The report without what may differ between two builds: its "Generated <time>" line, and the
+   * ids Vega numbers from a counter per process (clip paths, gradients).
+   */
+  const body = (file: string) =>
+    readFileSync(file, 'utf8')
+      .replace(/<p class="meta">Generated [^<]*<\/p>/, '')
+      .replace(/(clip|gradient_)\d+/g, '$1#');
+  /** Where two reports first differ (with some context either side), or null when they are the same. */
+  const firstDifference = (a: string, b: string): string | null => {
+    if (a === b) return null;
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return `at ${i}: …${a.slice(Math.max(0, i - 120), i + 80)}… vs …${b.slice(Math.max(0, i - 120), i + 80)}…`;
+  };
+
+  /** Runs the command with --out, then rebuilds the report from the folder alone and compares. */
+  async function rebuilds(command: string[], out: string, kind: string): Promise<string> {
+    const made = await run([...command, '--out', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const original = body(join(out, 'report.html'));
+    rmSync(join(out, 'report.html'));
+    const r = await run(['report', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ kind, report: join(out, 'report.html') });
+    const rebuilt = body(join(out, 'report.html'));
+    expect(firstDifference(rebuilt, original)).toBeNull();
+    return rebuilt;
+  }
+
+  it('rebuilds a topology folder\'s report from diagram.json: the same report the command wrote', async () => {
+    writeFileSync(join(root, 'basins.json'), JSON.stringify(grid));
+    const out = join(root, 'topology');
+    const html = await rebuilds(['topology', join(root, 'basins.json'), '--threshold', '0.1'], out, 'topology');
+    for (const title of ['Persistence diagram', 'Barcode', 'Betti curves']) expect(html).toContain(`aria-label="${title}"`);
+    expect(html).toContain('descent topology — ');
+    expect(html).toContain('&quot;threshold&quot;: 0.1');
+    // --out elsewhere: the links point back into the folder.
+    const elsewhere = join(root, 'topology-copy.html');
+    expect((await run(['report', out, '--out', elsewhere])).code).toBe(0);
+    expect(readFileSync(elsewhere, 'utf8')).toContain('href="topology/diagram.json"');
+    // A diagram.json that is not the command's is a usage error, not a crash.
+    mkdirSync(join(root, 'bad-topology'), { recursive: true });
+    writeFileSync(join(root, 'bad-topology', 'diagram.json'), JSON.stringify({ pairs: [] }));
+    const bad = await run(['report', join(root, 'bad-topology')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a diagram\.json of `descent topology --out`/);
+  });
+
+  it('rebuilds a wavelet folder\'s report (grid with --cwt, and a 1-D series) from multiscale.json and cwt.json', async () => {
+    writeFileSync(join(root, 'surface.json'), JSON.stringify(grid));
+    const gridHtml = await rebuilds(['wavelet', join(root, 'surface.json'), '--level', '2', '--cwt', 'mexh', '--scales', '1:6', '--profile', 'col:4'], join(root, 'wavelet'), 'wavelet');
+    expect(gridHtml).toContain('aria-label="Wavelet coefficients per level (haar)"');
+    expect(gridHtml).toContain('aria-label="Scalogram (mexh) of column 4 (x = 4)"');
+    expect(gridHtml).toContain('aria-label="Detail magnitude, level 2"');
+    expect(gridHtml).toContain('16 × 16');
+    writeFileSync(join(root, 'series.csv'), Array.from({ length: 64 }, (_, t) => Math.sin((2 * Math.PI * t) / 16)).join(','));
+    const seriesHtml = await rebuilds(['wavelet', join(root, 'series.csv'), '--scales', '2:32:9'], join(root, 'cwt'), 'wavelet');
+    expect(seriesHtml).toContain('aria-label="Scalogram (morl) of series.csv"');
+    expect(seriesHtml).toContain('(geometric)');
+    expect(seriesHtml).not.toContain('Energy per scale');
+  });
+});

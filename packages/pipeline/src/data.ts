@@ -33,38 +33,60 @@ const limits = {
   source: schema.enum(SOURCES, { description: 'only this data location' }),
 };
 
-function limit(data: PipelineData & { train: ImageDataset; test: ImageDataset }, config: Record<string, any>): PipelineData {
-  let { train, test } = data;
-  if (config.trainSize && config.trainSize < train.size) train = train.subset(0, config.trainSize);
-  if (config.testSize && config.testSize < test.size) test = test.subset(0, config.testSize);
-  return { train, test, notes: data.notes };
+/** The image data sets `loadImageData` (and so the built-in data steps and `descent train`) load by name. */
+export const IMAGE_DATASETS = ['fashion-mnist', 'mnist', 'cifar10', 'cifar100'] as const;
+export type ImageDatasetName = (typeof IMAGE_DATASETS)[number];
+
+/** Where and how much of a named image data set `loadImageData` loads. */
+export interface ImageDataOptions {
+  /** Folder with the data files (else DESCENT_DATA, the Debian location, the embedded copy). */
+  dir?: string;
+  /** Only this data location (MNIST-like sets). */
+  source?: DataSourceKind;
+  trainSize?: number;
+  testSize?: number;
 }
 
 /**
- * MNIST-like sets as `descent train` loads them: FashionMNIST falls back to the embedded copy of
- * its test split (images 0-7999 train, 8000-9999 test) when no train split is installed.
+ * Train and test splits of a named image data set, with notes for the user (where the data came
+ * from, and any fallback taken). FashionMNIST falls back to the copy of its test split that ships
+ * with @descent/datasets when no train split is installed: images 0-7999 train, 8000-9999 test.
  */
-async function loadMnistLike(name: 'fashion-mnist' | 'mnist', config: Record<string, any>): Promise<PipelineData> {
-  const load = name === 'fashion-mnist' ? loadFashionMnist : loadMnist;
-  const only = config.source ? [config.source as DataSourceKind] : undefined;
+export async function loadImageData(name: ImageDatasetName, options: ImageDataOptions = {}): Promise<{ train: ImageDataset; test: ImageDataset; notes: string[] }> {
   const notes: string[] = [];
-  let test = await load({ split: 'test', dir: config.dir, ...(only ? { sources: only } : {}) });
   let train: ImageDataset;
-  try {
-    const trainSources = (only ?? SOURCES).filter((s) => s !== 'embedded');
-    if (trainSources.length === 0) throw new DatasetError('DATA_NOT_FOUND', 'no train split in the embedded data');
-    train = await load({ split: 'train', dir: config.dir, sources: trainSources });
-  } catch (e) {
-    if (!(e instanceof DatasetError) || e.code !== 'DATA_NOT_FOUND' || name !== 'fashion-mnist' || test.source?.kind !== 'embedded') throw e;
-    notes.push('FashionMNIST train split not installed: using the embedded 10k test split, images 0-7999 to train and 8000-9999 to test.');
-    // The embedded split has the role 'test'; as training data it must allow augmentation.
-    const all = new ImageDataset({ name: test.name, split: 'train', images: test.images, labels: test.labels, shape: test.shape, numClasses: test.numClasses, classNames: test.classNames, normalization: test.normalization, source: test.source });
-    train = all.subset(0, 8000);
-    test = test.subset(8000);
+  let test: ImageDataset;
+  if (name === 'fashion-mnist' || name === 'mnist') {
+    const load = name === 'fashion-mnist' ? loadFashionMnist : loadMnist;
+    const only = options.source ? [options.source] : undefined;
+    test = await load({ split: 'test', dir: options.dir, ...(only ? { sources: only } : {}) });
+    try {
+      const trainSources = (only ?? SOURCES).filter((s) => s !== 'embedded');
+      if (trainSources.length === 0) throw new DatasetError('DATA_NOT_FOUND', 'no train split in the embedded data');
+      train = await load({ split: 'train', dir: options.dir, sources: trainSources });
+    } catch (e) {
+      if (!(e instanceof DatasetError) || e.code !== 'DATA_NOT_FOUND' || name !== 'fashion-mnist' || test.source?.kind !== 'embedded') throw e;
+      notes.push(
+        'FashionMNIST train split not installed (apt-get install dataset-fashion-mnist, or set DESCENT_DATA): ' +
+          'using the embedded 10k test split, images 0-7999 to train and 8000-9999 to test.',
+      );
+      // The embedded split has the role 'test'; as training data it must allow augmentation.
+      const all = new ImageDataset({ name: test.name, split: 'train', images: test.images, labels: test.labels, shape: test.shape, numClasses: test.numClasses, classNames: test.classNames, normalization: test.normalization, source: test.source });
+      train = all.subset(0, 8000);
+      test = test.subset(8000);
+    }
+  } else {
+    const load = name === 'cifar10' ? loadCifar10 : loadCifar100;
+    train = await load({ split: 'train', dir: options.dir });
+    test = await load({ split: 'test', dir: options.dir });
   }
-  if (train.source) notes.unshift(`data: ${train.name} from ${train.source.kind}${train.source.dir ? ` (${train.source.dir})` : ''}`);
-  return limit({ train, test, notes }, config);
+  if (train.source) notes.unshift(`data: ${train.name} from ${train.source.kind}${train.source.dir ? ` (${train.source.dir})` : ''}${train.source.note ? ` — ${train.source.note}` : ''}`);
+  if (options.trainSize && options.trainSize < train.size) train = train.subset(0, options.trainSize);
+  if (options.testSize && options.testSize < test.size) test = test.subset(0, options.testSize);
+  return { train, test, notes };
 }
+
+const builtin = (name: ImageDatasetName) => (c: Record<string, any>) => loadImageData(name, { dir: c.dir, source: c.source, trainSize: c.trainSize, testSize: c.testSize });
 
 /**
  * A small separable image problem generated from a seed (no files): each class lights up its own
@@ -93,17 +115,17 @@ export function syntheticImages(options: { size: number; shape?: readonly [numbe
 
 /** The built-in data steps by id. */
 export const DATA_STEPS: Record<string, DataEntry> = {
-  'fashion-mnist': { description: 'FashionMNIST (28×28×1, 10 classes)', schema: schema.object(limits), load: (c) => loadMnistLike('fashion-mnist', c) },
-  mnist: { description: 'MNIST (28×28×1, 10 classes)', schema: schema.object(limits), load: (c) => loadMnistLike('mnist', c) },
+  'fashion-mnist': { description: 'FashionMNIST (28×28×1, 10 classes)', schema: schema.object(limits), load: builtin('fashion-mnist') },
+  mnist: { description: 'MNIST (28×28×1, 10 classes)', schema: schema.object(limits), load: builtin('mnist') },
   cifar10: {
     description: 'CIFAR-10 (32×32×3, 10 classes)',
     schema: schema.object({ trainSize: limits.trainSize, testSize: limits.testSize, dir: limits.dir }),
-    load: async (c) => limit({ train: await loadCifar10({ split: 'train', dir: c.dir }), test: await loadCifar10({ split: 'test', dir: c.dir }) }, c),
+    load: builtin('cifar10'),
   },
   cifar100: {
     description: 'CIFAR-100 (32×32×3, 100 classes)',
     schema: schema.object({ trainSize: limits.trainSize, testSize: limits.testSize, dir: limits.dir }),
-    load: async (c) => limit({ train: await loadCifar100({ split: 'train', dir: c.dir }), test: await loadCifar100({ split: 'test', dir: c.dir }) }, c),
+    load: builtin('cifar100'),
   },
   synthetic: {
     description: 'a small separable image problem generated from a seed (no files)',

@@ -1,18 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { metricsPanels, htmlReport, writeReport, table, type Column } from '@descent/report';
+import { tf } from '@descent/tensor';
+import { metricsPanels, htmlReport, writeReport, table, EPOCH_COLUMNS } from '@descent/report';
 import type { EpochRecord } from '@descent/train';
 import type { AnalysisRecord } from './analyses';
-
-const EPOCH_COLUMNS: Column[] = [
-  { key: 'epoch', title: 'epoch', format: 'integer' },
-  { key: 'trainLoss', title: 'train loss', format: { digits: 4 } },
-  { key: 'trainAccuracy', title: 'train accuracy', format: 'percent' },
-  { key: 'testLoss', title: 'test loss', format: { digits: 4 } },
-  { key: 'testAccuracy', title: 'test accuracy', format: 'percent' },
-  { key: 'gradNorm', title: 'gradient norm', format: { digits: 3 } },
-  { key: 'lr', title: 'learning rate', format: 'exponent' },
-  { key: 'seconds', title: 's / epoch', format: { digits: 1 } },
-];
+import { analysisSections } from './report-plots';
+import { reportVersions } from './versions';
 
 /** One line per analysis for the report. */
 export function analysisLine(r: AnalysisRecord): string {
@@ -34,25 +27,47 @@ export function analysisLine(r: AnalysisRecord): string {
   }
 }
 
-/** Writes report.html in the run folder: status, epoch table, training curves, one line per analysis. */
+/**
+ * Writes report.html in the run folder: status, epoch table, training curves, one line per analysis,
+ * then a figure section per analysis (report-plots.ts), the config, versions and links to the raw results.
+ */
 export async function writeRunReport(dir: string, args: { title: string; status: string; config: Record<string, unknown>; epochs: EpochRecord[]; analyses: AnalysisRecord[] }): Promise<string> {
   const { epochs } = args;
   const sections = [
     { heading: 'Summary', text: args.status, tableHtml: epochs.length ? table(epochs as never, EPOCH_COLUMNS) : undefined },
     ...(epochs.length ? [{ heading: 'Training curves', plots: [metricsPanels([{ name: String((args.config.optimizer as { id?: string })?.id ?? 'run'), records: epochs as never }])] }] : []),
     ...(args.analyses.length ? [{ heading: 'Analyses', text: args.analyses.map(analysisLine).join('\n\n') + '\n\nResults: analyses/<name>.json.' }] : []),
+    ...analysisSections(dir, args.analyses),
   ];
+  const last = epochs[epochs.length - 1];
   const html = await htmlReport({
     title: args.title,
+    summary: {
+      status: args.status,
+      epochs: epochs.length,
+      'final train loss': last?.trainLoss ?? null,
+      'final test loss': last?.testLoss ?? null,
+      'final test accuracy': last?.testAccuracy ?? null,
+      analyses: args.analyses.map((a) => a.name).join(', ') || '—',
+    },
     sections,
     config: args.config,
+    versions: reportVersions(tf.getBackend()),
     links: [
       { href: 'results.csv', label: 'results.csv' },
       { href: 'config.json', label: 'config.json' },
-      ...args.analyses.map((a) => ({ href: `analyses/${a.name}.json`, label: `${a.name}.json` })),
-    ],
+      ...['results.jsonl', 'summary.json', 'pipeline.json'].filter((f) => existsSync(join(dir, f))).map((f) => ({ href: f, label: f })),
+      ...args.analyses.flatMap((a) => [`${a.name}.json`, ...savedFiles(a)].map((f) => ({ href: `analyses/${f}`, label: f }))),
+    ].filter((l, i, all) => all.findIndex((m) => m.href === l.href) === i),
   });
   const path = join(dir, 'report.html');
   await writeReport(path, html);
   return path;
+}
+
+/** Extra files an analysis saved beside its result (a landscape's surface .json/.bin or curve .json). */
+function savedFiles(a: AnalysisRecord): string[] {
+  const file = (a.result as { file?: unknown }).file;
+  if (typeof file !== 'string') return [];
+  return file.endsWith('-surface.json') ? [file, file.replace(/\.json$/, '.bin')] : [file];
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tf, useBackend, backendReport, DescentError, type TransformOptimizer } from '@descent/tensor';
-import { loadCheckpoint } from '@descent/train';
+import { tf, useBackend, backendReport, DescentError } from '@descent/tensor';
+import { listCheckpoints, loadCheckpointWeights, pickCheckpointEntry } from '@descent/train';
 import { ConfigError } from '@descent/registry';
 import { pipelineRegistry, type PluginSource } from './plugins';
 import { resolvePipeline } from './resolve';
@@ -33,10 +33,6 @@ export interface AnalysesResult {
   interrupted: boolean;
 }
 
-const EPOCH_DIR = /^epoch-(\d{4,})$/;
-
-/** Only the weights are wanted: the optimizer state in the checkpoint is read and dropped. */
-const NO_OPTIMIZER = { setWeights: async () => {} } as unknown as TransformOptimizer;
 
 function stepOf(x: unknown): { id: string; config: Record<string, unknown> } | undefined {
   return x && typeof x === 'object' && typeof (x as { id?: unknown }).id === 'string' ? { id: (x as { id: string }).id, config: ((x as { config?: Record<string, unknown> }).config ?? {}) } : undefined;
@@ -52,15 +48,10 @@ export async function runAnalyses(runDir: string, analyses: AnalysisStep[], opti
   if (!existsSync(configPath)) throw new ConfigError('runDir', runDir, 'a run folder with config.json (made by runPipeline or descent train)');
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, any>;
   const ckDir = join(dir, 'checkpoints');
-  const checkpoints = existsSync(ckDir)
-    ? readdirSync(ckDir)
-        .filter((f) => EPOCH_DIR.test(f) && existsSync(join(ckDir, f, 'meta.json')))
-        .map((f) => ({ path: join(ckDir, f), epoch: Number(EPOCH_DIR.exec(f)![1]) }))
-        .sort((a, b) => a.epoch - b.epoch)
-    : [];
+  const checkpoints = listCheckpoints(ckDir);
   if (checkpoints.length === 0) throw new DescentError('NO_CHECKPOINT', `no checkpoints in ${ckDir}`);
   const want = options.checkpoint ?? 'latest';
-  const checkpoint = want === 'latest' ? checkpoints.at(-1)! : want === 'first' ? checkpoints[0] : checkpoints.find((c) => c.epoch === want);
+  const checkpoint = pickCheckpointEntry(checkpoints, want);
   if (!checkpoint) throw new ConfigError('checkpoint', want, `latest, first or one of the saved epochs: ${checkpoints.map((c) => c.epoch).join(', ')}`);
 
   // The steps the run was made from: the pipeline record, else `descent train`'s keys.
@@ -103,7 +94,7 @@ export async function runAnalyses(runDir: string, analyses: AnalysisStep[], opti
             ctx = { inputShape: [...d.train.shape], numClasses: d.train.numClasses, seed };
           }
           model = resolved.buildModel(ctx);
-          await loadCheckpoint(checkpoint.path, model, NO_OPTIMIZER);
+          await loadCheckpointWeights(checkpoint.path, model);
           return model;
         },
         samples: async (n): Promise<Samples> => {

@@ -55,6 +55,30 @@ describe('runPipeline', () => {
     expect((r.analyses.landscape as { x: number[] }).x).toHaveLength(6);
     expect((r.analyses.topology as { basins: number }).basins).toBeGreaterThanOrEqual(1);
     expect((r.analyses.wavelet as { roughness: number }).roughness).toBeGreaterThanOrEqual(0);
+    expect((r.analyses.wavelet as { details: unknown[] }).details).toHaveLength(1);
+
+    // The report: a figure per analysis, the rotatable 3-D surface, versions and links to the raw results.
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const title of [
+      'Spectral norm per weight',
+      'Condition number per weight',
+      'Stable rank per weight',
+      'Singular-value spectrum',
+      'Top Hessian eigenvalues',
+      'Loss surface (contour)',
+      'Loss surface in 3-D (drag to rotate)',
+      'Persistence diagram',
+      'Barcode',
+      'Betti curves',
+      'Wavelet energy per level',
+      'Wavelet coefficients per level (haar)',
+    ]) {
+      expect(html, title).toContain(title);
+    }
+    expect(html).toContain('<canvas');
+    expect(html).toMatch(/Versions[\s\S]*@descent\/pipeline[\s\S]*TensorFlow\.js/);
+    for (const f of ['analyses/landscape.json', 'analyses/landscape-surface.bin', 'analyses/wavelet.json', 'results.csv']) expect(html).toContain(`href="${f}"`);
+    expect(html).not.toContain('No figures:');
 
     // Rerun: finished, so nothing runs and no file changes.
     const mtime = statSync(join(out, 'analyses', 'hessian.json')).mtimeMs;

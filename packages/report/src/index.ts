@@ -20,6 +20,7 @@ export { scatter, type ScatterOptions, type ScatterPoint, type AxisOptions } fro
 export { bars, type Bar, type BarsOptions } from './bars';
 export { histogram, type HistogramOptions } from './histogram';
 export { table, markdownTable, textTable, type Column, type TableRow, type TableOptions } from './table';
+export { EPOCH_COLUMNS } from './epoch-columns';
 export { formatValue, type CellFormat } from './format';
 export { htmlReport, SPECS_ELEMENT_ID, type HtmlReportOptions, type ReportSection, type ReportLink } from './html-report';
 export { writeReport } from './write-report';

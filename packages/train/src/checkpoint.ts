@@ -105,6 +105,41 @@ export function latestCheckpoint(dir: string): string | undefined {
   return existsSync(join(path, 'meta.json')) ? path : undefined;
 }
 
+/** A saved checkpoint: its folder (`epoch-NNNN`, with meta.json) and epoch. */
+export interface CheckpointEntry {
+  path: string;
+  epoch: number;
+}
+
+const EPOCH_DIR = /^epoch-(\d{4,})$/;
+
+/**
+ * The checkpoints `saveCheckpoint` left in `dir` (folders epoch-NNNN with meta.json), oldest first;
+ * empty when `dir` does not exist. Run folders keep them in `<run>/checkpoints`.
+ */
+export function listCheckpoints(dir: string): CheckpointEntry[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => EPOCH_DIR.test(f) && existsSync(join(dir, f, 'meta.json')))
+    .map((f) => ({ path: join(dir, f), epoch: Number(EPOCH_DIR.exec(f)![1]) }))
+    .sort((a, b) => a.epoch - b.epoch);
+}
+
+/** The checkpoint of a list by 'latest' (the default), 'first' or epoch number; undefined when that epoch is not there. */
+export function pickCheckpointEntry(checkpoints: readonly CheckpointEntry[], which: 'latest' | 'first' | number = 'latest'): CheckpointEntry | undefined {
+  if (which === 'latest') return checkpoints.at(-1);
+  if (which === 'first') return checkpoints[0];
+  return checkpoints.find((c) => c.epoch === which);
+}
+
+/** Only the weights are wanted: the optimizer state in the checkpoint is read and dropped. */
+const NO_OPTIMIZER = { setWeights: async () => {} } as unknown as TransformOptimizer;
+
+/** Restores only the model's weights from a checkpoint (its optimizer state is read and dropped); returns the metadata. */
+export function loadCheckpointWeights(path: string, model: tf.LayersModel): Promise<CheckpointMeta> {
+  return loadCheckpoint(path, model, NO_OPTIMIZER);
+}
+
 /** Restores weights and optimizer state in place and returns the metadata. */
 export async function loadCheckpoint(path: string, model: tf.LayersModel, optimizer: TransformOptimizer): Promise<CheckpointMeta> {
   const meta = JSON.parse(readFileSync(join(path, 'meta.json'), 'utf8')) as CheckpointMeta;

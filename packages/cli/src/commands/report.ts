@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, helpText, type OptionSpec } from '../args';
 import { EXIT, UsageError } from '../errors';
@@ -6,6 +6,9 @@ import { readSavedRun, renderComparisonReport, savedResult, type SavedRun } from
 import { renderTrainReport } from '../report';
 import { readSavedSurfaces, renderSurfaceReport } from '../landscape/surface-report';
 import { readFilesReportInput, renderFilesReport } from '../landscape/files-report';
+import { readSavedTopology, renderTopologyReport } from '../topology-report';
+import { readSavedWavelet, renderWaveletReport } from '../wavelet-report';
+import { readSavedJson } from '../saved-json';
 
 const OPTIONS: Record<string, OptionSpec> = {
   out: { type: 'string', description: 'the HTML file to write (default <run>/report.html for one run, comparison.html for several)', value: '<file>' },
@@ -18,7 +21,8 @@ const SUMMARY = [
   '',
   'One folder: a run of `descent train --out` (results.jsonl, summary.json, config.json) gets its',
   'report.html again; so does a folder of `descent landscape surface` (from its surface-*.json/.bin)',
-  'or of another landscape subcommand (from its report.json). A study folder with',
+  'or of another landscape subcommand (from its report.json), of `descent topology --out` (from its',
+  'diagram.json) and of `descent wavelet --out` (from its multiscale.json and cwt.json). A study folder with',
   'runs/<name>/results.jsonl gets a comparison of its runs (comparison.html, beside its report.html).',
   'Several folders (runs, or study folders whose runs are taken): one comparison report with the',
   'curves of every metric overlaid, a table of final and best values, and each run\'s config.',
@@ -39,13 +43,7 @@ function studyRuns(dir: string): string[] {
 }
 
 function readConfig(dir: string): unknown {
-  const path = join(dir, 'config.json');
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  return readSavedJson(join(dir, 'config.json'));
 }
 
 /** `descent report <run-dir> [<run-dir> ...]`: rebuild a report, or compare runs. */
@@ -53,7 +51,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS, false);
   if (values.help) {
     process.stdout.write(
-      helpText('descent report <run-dir> [<run-dir> ...] [--out <file>]', SUMMARY, OPTIONS, 'Examples:\n  descent report runs/demo\n  descent report runs/sgd runs/adam --out runs/sgd-vs-adam.html\n  descent report runs/a/landscape/surface'),
+      helpText('descent report <run-dir> [<run-dir> ...] [--out <file>]', SUMMARY, OPTIONS, 'Examples:\n  descent report runs/demo\n  descent report runs/sgd runs/adam --out runs/sgd-vs-adam.html\n  descent report runs/a/landscape/surface\n  descent report runs/topology'),
     );
     return EXIT.ok;
   }
@@ -75,6 +73,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
     written = { kind: 'surface', report: await renderSurfaceReport(dirs[0], surfaces, { config: readConfig(dirs[0]), file: out }) };
   } else if (dirs.length === 1 && readFilesReportInput(dirs[0])) {
     written = { kind: 'landscape', report: await renderFilesReport(dirs[0], readFilesReportInput(dirs[0])!, out) };
+  } else if (dirs.length === 1 && readSavedTopology(dirs[0])) {
+    written = { kind: 'topology', report: await renderTopologyReport(dirs[0], readSavedTopology(dirs[0])!, { file: out }) };
+  } else if (dirs.length === 1 && readSavedWavelet(dirs[0])) {
+    written = { kind: 'wavelet', report: await renderWaveletReport(dirs[0], readSavedWavelet(dirs[0])!, { file: out }) };
   } else {
     const runs: SavedRun[] = [];
     for (const [i, dir] of dirs.entries()) {
@@ -83,7 +85,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
         const inner = studyRuns(dir);
         if (inner.length === 0) {
           throw new UsageError(
-            `"${positionals[i]}" holds no saved results this command reads: no results.jsonl (descent train --out), no surface-*.json (descent landscape surface), no runs/<name>/results.jsonl (a study)`,
+            `"${positionals[i]}" holds no saved results this command reads: no results.jsonl (descent train --out), no surface-*.json (descent landscape surface), no diagram.json (descent topology), no multiscale.json or cwt.json (descent wavelet), no runs/<name>/results.jsonl (a study)`,
           );
         }
         runs.push(...inner.map(readSavedRun));

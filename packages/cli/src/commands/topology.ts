@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { surfaceDiagram, countBasins, minimaBarrier, totalPersistence, persistenceEntropy, bettiCurve, type PersistencePair } from '@descent/topology';
-import { persistenceDiagram, barcode, bettiCurves, htmlReport, writeReport, textTable, table } from '@descent/report';
+import { surfaceDiagram, countBasins, minimaBarrier, totalPersistence, persistenceEntropy, type PersistencePair } from '@descent/topology';
+import { textTable } from '@descent/report';
 import { writeFileAtomic } from '@descent/train';
 import { parse, helpText, type OptionSpec } from '../args';
 import { readGrid } from '../grid-file';
-import { reportVersions } from '../versions';
+import { renderTopologyReport, type SavedTopology, type TopologySummary } from '../topology-report';
 import { EXIT, UsageError } from '../errors';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -30,7 +30,7 @@ export async function topologyCommand(argv: string[]): Promise<number> {
   const grid = readGrid(positionals[0]);
   const diagram = surfaceDiagram(grid.rows);
   const barrier = minimaBarrier(grid.rows, { normalize: true });
-  const summary = {
+  const summary: TopologySummary = {
     grid: `${grid.rows.length} × ${grid.rows[0].length}`,
     h0: diagram.filter((p) => p.dimension === 0).length,
     h1: diagram.filter((p) => p.dimension === 1).length,
@@ -43,24 +43,9 @@ export async function topologyCommand(argv: string[]): Promise<number> {
   const out = values.out ? resolve(String(values.out)) : undefined;
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileAtomic(join(out, 'diagram.json'), JSON.stringify({ source: grid.source, summary, diagram: diagram.map((p) => ({ dimension: p.dimension, birth: p.birth, death: Number.isFinite(p.death) ? p.death : null })) }, null, 2));
-    const diagramPlot = persistenceDiagram({
-      title: 'Persistence diagram',
-      subtitle: 'sublevel sets of the min-max normalised grid; height above the diagonal = persistence',
-      pairs: diagram,
-    });
-    const barcodePlot = barcode({ title: 'Barcode', subtitle: 'one bar per class, from birth to death', pairs: diagram });
-    const levels = Array.from({ length: 101 }, (_, i) => i / 100);
-    const bettiPlot = bettiCurves({
-      title: 'Betti curves',
-      subtitle: 'classes alive at each level: β0 components (basins), β1 loops',
-      x: { title: 'filtration level (normalised)' },
-      curves: [0, 1].map((dimension) => ({ dimension, ...bettiCurve(diagram, { dimension, grid: levels }) })),
-    });
-    writeFileAtomic(join(out, 'diagram.svg'), await diagramPlot.toSvg());
-    writeFileAtomic(join(out, 'barcode.svg'), await barcodePlot.toSvg());
-    writeFileAtomic(join(out, 'betti.svg'), await bettiPlot.toSvg());
-    await writeReport(join(out, 'report.html'), await htmlReport({ title: `descent topology — ${grid.source}`, summary: { grid: summary.grid, basins: summary.basins, 'barrier depth': summary.barrierDepth }, config: { command: 'descent topology', source: grid.source, threshold }, versions: reportVersions(), links: ['diagram.json', 'diagram.svg', 'barcode.svg', 'betti.svg'].map((f) => ({ href: f, label: f })), sections: [{ heading: 'Summary', tableHtml: table(Object.entries(summary).map(([quantity, value]) => ({ quantity, value: value ?? '—' }))) }, { heading: 'Diagram, barcode and Betti curves', plots: [diagramPlot, barcodePlot, bettiPlot] }] }));
+    const saved: SavedTopology = { source: grid.source, threshold, summary, diagram: diagram.map((p) => ({ dimension: p.dimension, birth: p.birth, death: Number.isFinite(p.death) ? p.death : null })) };
+    writeFileAtomic(join(out, 'diagram.json'), JSON.stringify(saved, null, 2));
+    await renderTopologyReport(out, saved, { svgs: true });
   }
   if (values.json) process.stdout.write(JSON.stringify({ summary, diagram: diagram.map((p) => ({ ...p, death: Number.isFinite(p.death) ? p.death : null })), out: out ?? null }, null, 2) + '\n');
   else {

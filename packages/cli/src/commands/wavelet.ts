@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { multiscaleAnalysis, toRows } from '@descent/wavelet';
-import { heatmap, htmlReport, writeReport, textTable, table, waveletCoefficientMaps, type Plot, type ReportSection } from '@descent/report';
+import { textTable } from '@descent/report';
 import { writeFileAtomic } from '@descent/train';
 import { parse, helpText, type OptionSpec } from '../args';
 import { readGrid } from '../grid-file';
 import { cwtProfile, gridProfile, parseScales, readSignalFile, type CwtProfile } from '../cwt-profile';
-import { reportVersions } from '../versions';
+import { renderWaveletReport, type SavedCwt, type SavedMultiscale } from '../wavelet-report';
 import { EXIT, UsageError } from '../errors';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -20,8 +20,6 @@ const OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'print the result as JSON' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
-
-const axis = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** `descent wavelet <grid>`: the book's multiscale analysis (wavedec2, haar, level 2) of a loss surface. */
 export async function waveletCommand(argv: string[]): Promise<number> {
@@ -48,9 +46,7 @@ export async function waveletCommand(argv: string[]): Promise<number> {
   const out = values.out ? resolve(String(values.out)) : undefined;
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeCwt(out, positionals[0], c);
-    writeFileAtomic(join(out, 'scalogram.svg'), await c.plot.toSvg());
-    await writeReport(join(out, 'report.html'), await htmlReport({ title: `descent wavelet — ${positionals[0]}`, summary: { samples: series.length, wavelet: c.wavelet, scales: scales.spec, 'dominant scale': c.dominantScale }, config: { command: 'descent wavelet', source: positionals[0], cwt: c.wavelet, scales: scales.spec }, versions: reportVersions(), links: ['cwt.json', 'scalogram.svg'].map((f) => ({ href: f, label: f })), sections: [cwtSection(c)] }));
+    await renderWaveletReport(out, { cwt: writeCwt(out, positionals[0], c) }, { svgs: true });
   }
   if (values.json) process.stdout.write(JSON.stringify({ cwt: cwtSummary(c), out: out ?? null }, null, 2) + '\n');
   else {
@@ -76,18 +72,21 @@ async function gridAnalysis(values: Record<string, unknown>, path: string, level
   const out = values.out ? resolve(String(values.out)) : undefined;
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileAtomic(join(out, 'multiscale.json'), JSON.stringify({ source: grid.source, wavelet: values.wavelet, level, roughness: r.roughness, bands: rows, approximation: toRows(r.approximation), magnitudes: r.details.map((d) => ({ level: d.level, map: toRows(d.magnitude) })) }, null, 2));
-    const map = (title: string, a: typeof r.approximation) => heatmap({ title, grid: toRows(a), x: axis(a.cols), y: axis(a.rows), valueTitle: 'value' });
-    const plots = [map(`Approximation (level ${level})`, r.approximation), ...r.details.map((d) => map(`Detail magnitude, level ${d.level}`, d.magnitude))];
-    for (const [i, p] of plots.entries()) writeFileAtomic(join(out, i === 0 ? 'approximation.svg' : `details-level-${r.details[i - 1].level}.svg`), await p.toSvg());
-    const coefficients = waveletCoefficientMaps({ title: `Wavelet coefficients per level (${String(values.wavelet)})`, approximation: r.approximation, details: r.details });
-    writeFileAtomic(join(out, 'coefficients.svg'), await coefficients.toSvg());
-    const extra: Plot[] = [coefficients];
-    if (c) {
-      writeCwt(out, grid.source, c);
-      writeFileAtomic(join(out, 'scalogram.svg'), await c.plot.toSvg());
-    }
-    await writeReport(join(out, 'report.html'), await htmlReport({ title: `descent wavelet — ${grid.source}`, summary: { grid: `${grid.rows.length} × ${grid.rows[0].length}`, wavelet: String(values.wavelet), level, 'roughness index': r.roughness }, config: { command: 'descent wavelet', source: grid.source, wavelet: values.wavelet, level, mode: values.mode }, versions: reportVersions(), links: ['multiscale.json', 'approximation.svg', ...r.details.map((d) => `details-level-${d.level}.svg`), 'coefficients.svg', ...(c ? ['cwt.json', 'scalogram.svg'] : [])].map((f) => ({ href: f, label: f })), sections: [{ heading: 'Energy per scale', text: `roughness index ${r.roughness.toFixed(4)}`, tableHtml: table(rows, ['band', 'energy', { key: 'share', format: 'percent' }]) }, { heading: 'Maps', plots }, { heading: 'Coefficients per level', plots: extra }, ...(c ? [cwtSection(c)] : [])] }));
+    const multiscale: SavedMultiscale = {
+      source: grid.source,
+      grid: `${grid.rows.length} × ${grid.rows[0].length}`,
+      wavelet: String(values.wavelet),
+      level,
+      mode: String(values.mode),
+      roughness: r.roughness,
+      bands: rows,
+      approximation: toRows(r.approximation),
+      magnitudes: r.details.map((d) => ({ level: d.level, map: toRows(d.magnitude) })),
+      details: r.details.map((d) => ({ level: d.level, horizontal: toRows(d.horizontal), vertical: toRows(d.vertical), diagonal: toRows(d.diagonal) })),
+    };
+    writeFileAtomic(join(out, 'multiscale.json'), JSON.stringify(multiscale, null, 2));
+    const cwt = c ? writeCwt(out, grid.source, c) : undefined;
+    await renderWaveletReport(out, { multiscale, ...(cwt ? { cwt } : {}) }, { svgs: true });
   }
   if (values.json) process.stdout.write(JSON.stringify({ roughness: r.roughness, bands: rows, ...(c ? { cwt: cwtSummary(c) } : {}), out: out ?? null }, null, 2) + '\n');
   else {
@@ -98,9 +97,12 @@ async function gridAnalysis(values: Record<string, unknown>, path: string, level
   return EXIT.ok;
 }
 
-function writeCwt(out: string, source: string, c: CwtProfile): void {
+/** Writes cwt.json (everything but the plot, which the report draws again from it) and returns what it holds. */
+function writeCwt(out: string, source: string, c: CwtProfile): SavedCwt {
   const { plot: _plot, ...data } = c;
-  writeFileAtomic(join(out, 'cwt.json'), JSON.stringify({ source, method: 'fft', ...data }));
+  const saved: SavedCwt = { source, method: 'fft', ...data };
+  writeFileAtomic(join(out, 'cwt.json'), JSON.stringify(saved));
+  return saved;
 }
 
 function cwtSummary(c: CwtProfile): Record<string, unknown> {
@@ -109,12 +111,4 @@ function cwtSummary(c: CwtProfile): Record<string, unknown> {
 
 function cwtText(c: CwtProfile): string {
   return `CWT (${c.wavelet}) of ${c.profile}: ${c.scales.length} scales ${+c.scales[0].toPrecision(4)} … ${+c.scales[c.scales.length - 1].toPrecision(4)}, largest mean |W| at scale ${+c.dominantScale.toPrecision(4)}\n`;
-}
-
-function cwtSection(c: CwtProfile): ReportSection {
-  return {
-    heading: 'Continuous wavelet transform',
-    text: `The CWT of ${c.profile} with ${c.wavelet} (pywt.cwt semantics, FFT convolution): |W| per scale and position. Large scales respond to broad features, small scales to fine ones.`,
-    plots: [c.plot],
-  };
 }

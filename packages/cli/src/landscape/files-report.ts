@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '@descent/train';
 import { htmlReport, writeReport, type ReportSection } from '@descent/report';
 import { UsageError } from '../errors';
+import { readSavedJson } from '../saved-json';
 import { reportVersions } from '../versions';
 
 /** What a landscape subcommand's report is built from; saved as report.json beside it. */
@@ -56,13 +57,8 @@ export async function writeFilesReport(out: string, input: FilesReportInput): Pr
 /** Reads report.json of a folder, or undefined when there is none. */
 export function readFilesReportInput(dir: string): FilesReportInput | undefined {
   const path = join(dir, REPORT_INPUT);
-  if (!existsSync(path)) return undefined;
-  let input: FilesReportInput;
-  try {
-    input = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  const input = readSavedJson<FilesReportInput>(path);
+  if (input === undefined) return undefined;
   if (typeof input?.title !== 'string' || !Array.isArray(input.files)) throw new UsageError(`${path} is not the input of a report (no title or files)`);
   return input;
 }

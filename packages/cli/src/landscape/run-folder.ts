@@ -1,16 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tf, type ParamMap, type TransformOptimizer } from '@descent/tensor';
-import { loadCheckpoint } from '@descent/train';
+import { tf, type ParamMap } from '@descent/tensor';
+import { listCheckpoints, loadCheckpointWeights, pickCheckpointEntry, type CheckpointEntry } from '@descent/train';
 import { buildModel } from '@descent/models';
 import { snapshot, type LandscapeProblem } from '@descent/landscape';
 import { loadData } from '../data';
 import { UsageError } from '../errors';
 
-export interface Checkpoint {
-  path: string;
-  epoch: number;
-}
+export type Checkpoint = CheckpointEntry;
 
 /** A run of `descent train --out`: its folder, the run config, and its checkpoints in epoch order. */
 export interface RunFolder {
@@ -51,10 +48,7 @@ export function openRun(arg: string): RunFolder {
   } else {
     const ckDir = existsSync(join(path, 'checkpoints')) ? join(path, 'checkpoints') : path;
     dir = ckDir === path ? dirname(path) : path;
-    checkpoints = readdirSync(ckDir)
-      .filter((f) => EPOCH_DIR.test(f) && existsSync(join(ckDir, f, 'meta.json')))
-      .map((f) => ({ path: join(ckDir, f), epoch: Number(EPOCH_DIR.exec(f)![1]) }))
-      .sort((a, b) => a.epoch - b.epoch);
+    checkpoints = listCheckpoints(ckDir);
   }
   if (checkpoints.length === 0) throw new UsageError(`no checkpoints in "${arg}" (expected checkpoints/epoch-NNNN/meta.json, as \`descent train --out\` writes)`);
   const meta = readJson(join(checkpoints[checkpoints.length - 1].path, 'meta.json'));
@@ -67,10 +61,7 @@ export function openRun(arg: string): RunFolder {
 /** A checkpoint by 'latest', 'first' or epoch number. */
 export function pickCheckpoint(run: RunFolder, spec: string | undefined): Checkpoint {
   const s = spec ?? 'latest';
-  if (s === 'latest') return run.checkpoints[run.checkpoints.length - 1];
-  if (s === 'first') return run.checkpoints[0];
-  const epoch = Number(s);
-  const found = run.checkpoints.find((c) => c.epoch === epoch);
+  const found = pickCheckpointEntry(run.checkpoints, s === 'latest' || s === 'first' ? s : Number(s));
   if (!found) throw new UsageError(`no checkpoint of epoch "${s}" in ${run.dir}; there are: ${run.checkpoints.map((c) => c.epoch).join(', ')} (or latest, first)`);
   return found;
 }
@@ -105,12 +96,9 @@ export function buildRunModel(config: RunConfig, samples: Pick<Samples, 'shape' 
   });
 }
 
-/** Only the weights are wanted: the optimizer state in the checkpoint is read and dropped. */
-const NO_OPTIMIZER = { setWeights: async () => {} } as unknown as TransformOptimizer;
-
 /** Writes a checkpoint's weights into the model (matched by position and shape) and returns its meta. */
 export async function loadWeights(model: tf.LayersModel, checkpoint: Checkpoint): Promise<Record<string, unknown>> {
-  return (await loadCheckpoint(checkpoint.path, model, NO_OPTIMIZER)) as unknown as Record<string, unknown>;
+  return (await loadCheckpointWeights(checkpoint.path, model)) as unknown as Record<string, unknown>;
 }
 
 /** Loads each checkpoint into the problem's model in turn and keeps a copy of its trainable weights. */

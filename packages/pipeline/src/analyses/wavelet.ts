@@ -3,6 +3,9 @@ import { multiscaleAnalysis, discreteWavelets, MODES, toRows, type Mode } from '
 import type { Analysis } from '../analyses';
 import { loadLossRows } from './surface-source';
 
+/** Grids up to this many cells (101×101) save their detail coefficients with the result. */
+const MAX_SAVED_CELLS = 101 * 101;
+
 interface WaveletConfig {
   source: string;
   wavelet: string;
@@ -41,6 +44,10 @@ export const waveletAnalysis = definePlugin<'analysis', WaveletConfig>({
         approximationShare: r.approximationShare,
         bands: r.details.map((d) => ({ level: d.level, energy: d.energy, share: d.share })),
         approximation: toRows(r.approximation),
+        // The detail bands for the report's coefficient maps, while they stay small (≤ 101×101 grids).
+        ...(rows.length * (rows[0]?.length ?? 0) <= MAX_SAVED_CELLS
+          ? { details: r.details.map((d) => ({ level: d.level, horizontal: toRows(d.horizontal), vertical: toRows(d.vertical), diagonal: toRows(d.diagonal) })) }
+          : {}),
       };
     },
   }),

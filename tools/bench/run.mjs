@@ -59,7 +59,7 @@ function ensurePython() {
 
 /** Builds the workspace when any package the cases import has no dist yet. */
 function ensureBuilt() {
-  const needed = ['tensor', 'registry', 'datasets', 'models', 'train', 'landscape', 'hessian', 'topology', 'wavelet', 'spectrum', 'optim-adam', 'optim-sgd', 'optim-lion', 'optim-sophia'];
+  const needed = ['native-blas', 'tensor', 'registry', 'datasets', 'models', 'train', 'landscape', 'hessian', 'topology', 'wavelet', 'spectrum', 'optim-adam', 'optim-sgd', 'optim-lion', 'optim-sophia'];
   const missing = needed.filter((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
   if (missing.length === 0) return;
   process.stderr.write(`bench: no build of ${missing.join(', ')}: npm run build\n`);
@@ -110,6 +110,7 @@ if (selected.length === 0) {
 ensurePython();
 ensureBuilt();
 const { writeFileAtomic } = await import('@descent/train');
+const { OPENBLAS_CORETYPE } = await import('./lib.mjs'); // sets it in process.env for every case
 
 const load0 = loadavg();
 const started = new Date();
@@ -135,7 +136,7 @@ for (const c of selected) {
 const c0 = cpus();
 const machineBlock = `Machine: ${c0.length} cores × ${c0[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average (1, 5, 15 min) at the start: ${load0.map((x) => x.toFixed(2)).join(', ')}.
 Software: Node ${v.node}, TensorFlow.js ${v.tfjs} (wasm backend unless a case says otherwise), PyTorch ${v.torch ?? '?'} (CPU), PyWavelets ${v.pywt ?? '?'}, GUDHI ${v.gudhi ?? '?'}, NumPy ${v.numpy ?? '?'}, SciPy ${v.scipy ?? '?'} (Debian packages, /usr/bin/python3).
-Reference setting: PyTorch at its best setting on this machine, \`torch.set_num_threads(1)\` with OpenBLAS's own threads, unless a row says otherwise.
+Reference setting: PyTorch at its best setting on this machine, \`torch.set_num_threads(1)\` with OpenBLAS's own threads, unless a row says otherwise; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE ?? '(unset)'} for every OpenBLAS user (PyTorch, NumPy, Descent's native path: tools/bench/lib.mjs says why).
 Run: \`npm run bench${quick ? ' -- --quick' : ''}${only.length ? ` -- --only=${only.join(',')}` : ''}\` on ${started.toISOString().slice(0, 16)}Z, ${((Date.now() - started.getTime()) / 60000).toFixed(1)} min${quick ? ' (QUICK: reduced sizes)' : ''}.`;
 
 const path = join(root, 'docs', 'benchmarks.md');

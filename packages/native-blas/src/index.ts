@@ -73,9 +73,10 @@ export function addonPath(): string | undefined {
  * The OpenBLAS core to force when OpenBLAS 0.3.21's run-time detection does not know the CPU and
  * falls back to its slowest kernels (it reports "Prescott" on e.g. Sapphire Rapids under a VM):
  * derived from the CPU flags the kernel reports. Only on Linux x86-64 and only when the user set
- * no OPENBLAS_CORETYPE.
+ * no OPENBLAS_CORETYPE. Exported so that benchmarks give the Python references (NumPy, PyTorch on
+ * Debian's OpenBLAS) the same fix.
  */
-function coreTypeHint(): string | undefined {
+export function openblasCoreTypeHint(): string | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64' || process.env.OPENBLAS_CORETYPE !== undefined) return undefined;
   try {
     const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
@@ -102,7 +103,7 @@ export function nativeBlas(): NativeBlas | null {
     loaded = { blas: null, reason: `not built (${path ?? 'package directory not found'}; needs a C compiler and libopenblas-dev, then \`npm run build\`)` };
     return null;
   }
-  const hint = coreTypeHint();
+  const hint = openblasCoreTypeHint();
   try {
     // OpenBLAS reads OPENBLAS_CORETYPE once, when the addon's dlopen loads it.
     if (hint) process.env.OPENBLAS_CORETYPE = hint;

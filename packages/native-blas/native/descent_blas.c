@@ -7,8 +7,7 @@
  *
  * Plain Node-API (C, NAPI_VERSION 8), no dependency beyond libopenblas.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "util.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,103 +19,6 @@ extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 extern char *openblas_get_corename(void);
-
-#define MAX_ARGS 20
-
-static int fail(napi_env env, const char *code, const char *msg) {
-  napi_throw_range_error(env, code, msg);
-  return 0;
-}
-
-/* The memory behind an ArrayBuffer, a SharedArrayBuffer-backed or plain TypedArray/DataView. */
-static int heap_of(napi_env env, napi_value v, uint8_t **data, size_t *len) {
-  bool is = false;
-  void *p = NULL;
-  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
-    napi_typedarray_type t;
-    size_t n;
-    napi_value ab;
-    size_t off;
-    if (napi_get_typedarray_info(env, v, &t, &n, &p, &ab, &off) != napi_ok) return fail(env, "ERR_HEAP", "heap: unreadable typed array");
-    size_t el = 1;
-    switch (t) {
-      case napi_int16_array: case napi_uint16_array: el = 2; break;
-      case napi_int32_array: case napi_uint32_array: case napi_float32_array: el = 4; break;
-      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: el = 8; break;
-      default: el = 1;
-    }
-    *data = (uint8_t *)p;
-    *len = n * el;
-    return 1;
-  }
-  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
-    if (napi_get_arraybuffer_info(env, v, &p, len) != napi_ok) return fail(env, "ERR_HEAP", "heap: unreadable ArrayBuffer");
-    *data = (uint8_t *)p;
-    return 1;
-  }
-  return fail(env, "ERR_HEAP", "heap must be an ArrayBuffer or a typed array over the wasm memory");
-}
-
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = MAX_ARGS;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
-  if (argc < want) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  return 1;
-}
-
-static int get_i64(napi_env env, napi_value v, int64_t *out, const char *name) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok || !(d == d) || d != (double)(int64_t)d) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be an integer", name);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  *out = (int64_t)d;
-  return 1;
-}
-
-static int get_f32(napi_env env, napi_value v, float *out, const char *name) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be a number", name);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  *out = (float)d;
-  return 1;
-}
-
-static int get_bool(napi_env env, napi_value v, int *out) {
-  bool b = false;
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  if (t == napi_boolean) napi_get_value_bool(env, v, &b);
-  else {
-    double d = 0;
-    napi_get_value_double(env, v, &d);
-    b = d != 0;
-  }
-  *out = b ? 1 : 0;
-  return 1;
-}
-
-/* [off, off + count floats) lies inside the heap and is float-aligned. */
-static int in_heap(napi_env env, int64_t off, int64_t count, size_t len, const char *name) {
-  if (off < 0 || count < 0 || (off & 3) != 0 || (uint64_t)off + (uint64_t)count * 4u > (uint64_t)len) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: byte range [%lld, +%lld floats) is outside the heap (%zu bytes) or misaligned",
-             name, (long long)off, (long long)count, len);
-    return fail(env, "ERR_OUT_OF_HEAP", msg);
-  }
-  return 1;
-}
 
 enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SIGMOID = 3, ACT_ELU = 4, ACT_LEAKYRELU = 5 };
 
@@ -256,5 +158,7 @@ NAPI_MODULE_INIT() {
       {"config", NULL, get_config, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  register_elementwise(env, exports);
+  register_conv(env, exports);
   return exports;
 }

@@ -160,5 +160,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   register_elementwise(env, exports);
   register_conv(env, exports);
+  register_dense_stack(env, exports);
   return exports;
 }

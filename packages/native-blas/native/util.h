@@ -23,5 +23,6 @@ int in_heap(napi_env env, int64_t off, int64_t count, size_t len, const char *na
 /* Registration of the functions defined in the other translation units. */
 void register_elementwise(napi_env env, napi_value exports);
 void register_conv(napi_env env, napi_value exports);
+void register_dense_stack(napi_env env, napi_value exports);
 
 #endif

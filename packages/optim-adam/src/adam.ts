@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adam` and `adamw`: torch.optim.Adam/AdamW's hyperparameters in camelCase, with torch's defaults. */
@@ -48,34 +48,56 @@ function build(c: AdamConfig, decoupled: boolean): GradientTransform<AdamState> 
   const { amsgrad, maximize } = c;
   const id = decoupled ? 'adamw' : 'adam';
   const hyper: AdamHyper = { lr: c.lr, beta1: c.betas[0], beta2: c.betas[1], eps: c.eps, weightDecay: c.weightDecay };
+  const programs = new Map<boolean, AdamProgram>();
+  const programFor = (decay: boolean) => programs.get(decay) ?? programs.set(decay, adamProgram(id, { amsgrad, maximize, decoupled, decay })).get(decay)!;
   return perParameter<AdamSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgSq: tf.zerosLike(p), ...(amsgrad ? { maxExpAvgSq: tf.zerosLike(p) } : {}) }),
     update(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h;
       const t = slot.step + 1;
-      let g = maximize ? tf.neg(grad) : grad;
-      // AdamW's decay as an additive update: θ·(1 − lr·λ) − θ, exact in float32 (Sterbenz), so θ + update
-      // rounds like torch's param.mul_(1 − lr·λ) followed by the Adam step.
-      let decay: tf.Tensor | undefined;
-      if (weightDecay !== 0) {
-        const p = param ?? missingParam(id, name);
-        if (decoupled) decay = tf.sub(tf.mul(p, 1 - lr * weightDecay), p);
-        else g = tf.add(g, tf.mul(p, weightDecay));
-      }
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      const expAvgSq = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
-      const biasCorrection1 = 1 - beta1 ** t;
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** t);
-      const stepSize = lr / biasCorrection1;
-      let maxExpAvgSq: tf.Tensor | undefined;
-      if (amsgrad) maxExpAvgSq = tf.maximum(slot.maxExpAvgSq ?? tf.zerosLike(grad), expAvgSq);
-      const denom = tf.add(tf.div(tf.sqrt(maxExpAvgSq ?? expAvgSq), biasCorrection2Sqrt), eps);
-      const step = tf.div(tf.mul(expAvg, -stepSize), denom);
-      const next: AdamSlot = { step: t, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
-      return { update: decay ? tf.add(decay, step) : step, slot: next };
+      const decay = weightDecay !== 0;
+      const out = programFor(decay).run(
+        { grad, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq, maxExpAvgSq: slot.maxExpAvgSq, param: decay ? (param ?? missingParam(id, name)) : undefined },
+        { lr, beta1, beta2, eps, weightDecay, stepSize: lr / (1 - beta1 ** t), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t) },
+      );
+      const next: AdamSlot = { step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq, ...(amsgrad ? { maxExpAvgSq: out.maxExpAvgSq } : {}) };
+      return { update: out.update, slot: next };
     },
   });
+}
+
+type AdamProgram = ReturnType<typeof adamProgram>;
+
+/**
+ * One Adam step per element as one program (fused into a single native pass where the backend
+ * has it). The bias corrections are scalars computed in float64 from t, as torch does; the
+ * operations are torch's, in its order, each rounded to float32.
+ */
+function adamProgram(id: string, o: { amsgrad: boolean; maximize: boolean; decoupled: boolean; decay: boolean }) {
+  return elementwiseProgram(
+    `${id}${o.amsgrad ? '-amsgrad' : ''}`,
+    ['grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq', 'param'],
+    ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'stepSize', 'biasCorrection2Sqrt'],
+    (x, s) => {
+      let g = o.maximize ? x.grad.neg() : x.grad;
+      // AdamW's decay as an additive update: θ·(1 − lr·λ) − θ, exact in float32 (Sterbenz), so θ + update
+      // rounds like torch's param.mul_(1 − lr·λ) followed by the Adam step.
+      let decay: Expr | undefined;
+      if (o.decay) {
+        if (o.decoupled) decay = x.param.mul(sum(1).sub(s.lr.mul(s.weightDecay))).sub(x.param);
+        else g = g.add(x.param.mul(s.weightDecay));
+      }
+      const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+      const expAvgSq = x.expAvgSq.mul(s.beta2).add(g.mul(sum(1).sub(s.beta2)).mul(g));
+      const maxExpAvgSq = o.amsgrad ? x.maxExpAvgSq.maximum(expAvgSq) : expAvgSq;
+      const denom = maxExpAvgSq.sqrt().div(s.biasCorrection2Sqrt).add(s.eps);
+      const step = expAvg.mul(s.stepSize.neg()).div(denom);
+      const out: Record<string, Expr> = { update: decay ? decay.add(step) : step, expAvg, expAvgSq };
+      if (o.amsgrad) out.maxExpAvgSq = maxExpAvgSq;
+      return out;
+    },
+  );
 }
 
 function missingParam(id: string, name: string): never {

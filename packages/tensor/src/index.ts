@@ -7,6 +7,8 @@ export { useBackend, ready, backendReport, describeBackend, type BackendChoice, 
 export { installFastMatMul } from './fast-matmul';
 export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
 export { installWasmGradients } from './wasm-gradients';
+export { denseStackGradients, denseStackAvailable, DENSE_STACK_ACTIVATIONS, type DenseStackActivation, type DenseStackLayer, type DenseStackResult } from './dense-stack';
+export { elementwiseProgram, sum, setElementwiseFusion, elementwiseFused, Expr, type Operand, type ElementwiseProgram } from './elementwise';
 export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
 export { Rng, type RngState } from './random';
 export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';

@@ -1,4 +1,6 @@
 import * as tf from './tf';
+import { installElementwiseKernel, uninstallElementwiseKernel, type NativeElementwise } from './elementwise';
+import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseStack } from './dense-stack';
 
 /**
  * The optional native fast path of the wasm backend: `BatchMatMul` and `_FusedMatMul` computed by
@@ -66,12 +68,16 @@ async function loadNative(): Promise<{ blas: NativeBlasLike | null; reason: stri
 export async function installNativeKernels(backendName = 'wasm'): Promise<NativeStatus> {
   if (process.env.DESCENT_NATIVE === '0') {
     uninstallNativeKernels(backendName);
+    uninstallElementwiseKernel(backendName);
+    uninstallDenseStackKernel(backendName);
     return { active: false, reason: 'disabled by DESCENT_NATIVE=0' };
   }
   if (backendName !== 'wasm') return { active: false, reason: `only for the wasm backend, not ${backendName}` };
   const { blas, reason } = await loadNative();
   if (!blas) {
     uninstallNativeKernels(backendName);
+    uninstallElementwiseKernel(backendName);
+    uninstallDenseStackKernel(backendName);
     return { active: false, reason };
   }
   const missing = KERNELS.find((k) => !tf.getKernel(k, backendName));
@@ -96,6 +102,9 @@ export async function installNativeKernels(backendName = 'wasm'): Promise<Native
     tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({ ...previous, kernelFunc: native });
   }
+  // Fused element-wise programs (optimizer steps) and the dense-stack training step, when the addon has them.
+  installElementwiseKernel(blas as unknown as NativeElementwise, backendName);
+  installDenseStackKernel(blas as unknown as NativeDenseStack, backendName);
   return { active: true, reason };
 }
 

@@ -10,6 +10,7 @@ import {
   stateTensors,
   NonFiniteGradientError,
   Rng,
+  setElementwiseFusion,
   type ParamMap,
   type StateTree,
   type GradientTransform,
@@ -94,23 +95,57 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
 
     if (opts.golden) {
       const cases = opts.golden === true ? loadGolden(plugin.id) : opts.golden;
-      it.each(cases.map((c) => [c.name, c] as const))('matches the reference trajectory: %s', (_name, c) => {
-        const transform = plugin.create(c.config);
-        let params = fromFixture(c.params);
-        let state = transform.init(params);
-        for (let i = 0; i < c.grads.length; i++) {
-          const grads = gradsAt(c, i);
-          const r = step(transform, params, grads, state);
-          dispose(grads);
-          dispose(params);
-          params = r.params;
-          state = r.state;
-          for (const name of Object.keys(params)) assertClose(params[name].dataSync(), c.expected[i][name], { rtol, atol, label: `${c.name}, step ${i + 1}, ${name}` });
-        }
-        dispose(params);
-        stateTensors(state).forEach((t) => t.dispose());
-      });
+      // Every case on both paths: the default one (fused native programs where @descent/native-blas
+      // is active) and TensorFlow.js ops alone.
+      const paths = [['default path', true], ['TensorFlow.js ops', false]] as const;
+      it.each(paths.flatMap(([label, fused]) => cases.map((c) => [c.name, label, fused, c] as const)))(
+        'matches the reference trajectory: %s (%s)',
+        (_name, _label, fused, c) => {
+          const previous = setElementwiseFusion(fused);
+          try {
+            const transform = plugin.create(c.config);
+            let params = fromFixture(c.params);
+            let state = transform.init(params);
+            for (let i = 0; i < c.grads.length; i++) {
+              const grads = gradsAt(c, i);
+              const r = step(transform, params, grads, state);
+              dispose(grads);
+              dispose(params);
+              params = r.params;
+              state = r.state;
+              for (const name of Object.keys(params)) assertClose(params[name].dataSync(), c.expected[i][name], { rtol, atol, label: `${c.name}, step ${i + 1}, ${name}` });
+            }
+            dispose(params);
+            stateTensors(state).forEach((t) => t.dispose());
+          } finally {
+            setElementwiseFusion(previous);
+          }
+        },
+      );
     }
+
+    it('gives the same steps fused and as TensorFlow.js ops', () => {
+      const trajectory = (fused: boolean) => {
+        const previous = setElementwiseFusion(fused);
+        try {
+          const transform = plugin.create(config);
+          // Sizes past one native chunk (256 floats), not a multiple of it.
+          const rng = new Rng(3);
+          const init: ParamMap = { 'dense/kernel': rng.randomNormal([40, 13]), 'dense/bias': rng.randomNormal([13]) };
+          const r = run(transform, init, transform.init(init), 5, new Rng(4), opts.extras);
+          const out = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, Array.from(v.dataSync())]));
+          dispose(init);
+          dispose(r.params);
+          stateTensors(r.state).forEach((t) => t.dispose());
+          return out;
+        } finally {
+          setElementwiseFusion(previous);
+        }
+      };
+      const fused = trajectory(true);
+      const ops = trajectory(false);
+      for (const name of Object.keys(ops)) assertClose(fused[name], ops[name], { rtol: 1e-6, atol: 1e-7, label: `${plugin.id} fused vs ops, ${name}` });
+    });
 
     it('rejects invalid configs with a ConfigError', () => {
       expect(opts.invalid.length).toBeGreaterThan(0);

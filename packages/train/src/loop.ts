@@ -8,11 +8,13 @@ import {
   InvalidParameterError,
   type GradientTransform,
   type NonFinitePolicy,
+  type GradientCheck,
   type ParamMap,
   type TransformOptimizer,
 } from '@descent/tensor';
 import type { Batch, DataSource } from './data';
 import { softmaxCrossEntropy, countCorrect } from './losses';
+import { denseStackPlan, fusedDenseStep } from './fused-step';
 import { writeResults, type EpochRecord } from './results';
 import { saveCheckpoint, loadCheckpoint, latestCheckpoint } from './checkpoint';
 import { createProgress, type ProgressMode } from './progress';
@@ -57,6 +59,13 @@ export interface TrainOptions {
    * `keep` (default 2; `Infinity` keeps all, e.g. for trajectory analyses).
    */
   checkpoint?: { every?: number; keep?: number } | false;
+  /**
+   * Fuse the training step where possible (default true): a chain of dense layers trained with
+   * the default softmax cross-entropy gets its loss and gradients from one native call when
+   * @descent/native-blas is active; same results up to float32 rounding. False always takes
+   * TensorFlow.js' autodiff.
+   */
+  fusedStep?: boolean;
   /** Continue from the newest checkpoint in outDir/checkpoints, if there is one. */
   resume?: boolean;
   progress?: ProgressMode;
@@ -146,6 +155,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   const vars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const plan = options.fusedStep !== false && lossFn === softmaxCrossEntropy ? denseStackPlan(model) : undefined;
   // State exists before the first step, so schedules and resumed hyperparameters apply at once.
   optimizer.prepare(Object.fromEntries(vars().map((v) => [v.name, v])));
   let plateauBest = Infinity;
@@ -182,18 +192,26 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (next.done) break;
       const batch = next.value;
       batchIndex++;
-      let logits: tf.Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        // Kept past the gradient scope so accuracy comes from the same forward pass.
-        logits = tf.keep(model.apply(batch.x, { training: true }) as tf.Tensor);
-        return lossFn(logits, batch.y);
-      }, vars());
-      const correct = countCorrect(logits!, batch.y);
-      logits!.dispose();
-      const check = checkGradients(grads, [value, correct]);
-      const [loss, nCorrect] = check.also;
+      const fused = plan?.ok ? fusedDenseStep(plan, batch.x, batch.y) : undefined;
+      let grads: ParamMap, check: GradientCheck, loss: number, nCorrect: number;
+      let value: tf.Tensor | undefined, correct: tf.Tensor | undefined;
+      if (fused) {
+        ({ grads, check, loss, correct: nCorrect } = fused);
+      } else {
+        let logits: tf.Tensor | undefined;
+        ({ value, grads } = tf.variableGrads(() => {
+          // Kept past the gradient scope so accuracy comes from the same forward pass.
+          logits = tf.keep(model.apply(batch.x, { training: true }) as tf.Tensor);
+          return lossFn(logits, batch.y);
+        }, vars()));
+        correct = countCorrect(logits!, batch.y);
+        logits!.dispose();
+        const checked = checkGradients(grads, [value, correct]);
+        check = checked;
+        [loss, nCorrect] = checked.also;
+      }
       if (!Number.isFinite(loss) || (check.nonFinite.length > 0 && nonFinite === 'error')) {
-        tf.dispose([value, correct, batch.x, batch.y]);
+        tf.dispose([value, correct, batch.x, batch.y].filter((t): t is tf.Tensor => t !== undefined));
         tf.dispose(grads);
         const reason = !Number.isFinite(loss) ? `loss is ${loss}` : `non-finite gradient for ${check.nonFinite.join(', ')}`;
         progress.message(`diverged at epoch ${epoch + 1}, batch ${batchIndex}: ${reason}`);
@@ -211,7 +229,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         optimizer.applyGradients(grads);
         if (hessianDiag) tf.dispose(Object.values(hessianDiag));
       }
-      tf.dispose([value, correct, batch.x, batch.y]);
+      tf.dispose([value, correct, batch.x, batch.y].filter((t): t is tf.Tensor => t !== undefined));
       tf.dispose(grads);
       globalStep++;
       steps++;

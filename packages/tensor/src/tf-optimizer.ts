@@ -75,11 +75,23 @@ export class TransformOptimizer extends tf.Optimizer {
     this.prepare(vars);
     const extras = this.nextExtras;
     this.nextExtras = undefined;
-    const { updates, state } = this.transform.update(grads, this.state as any, vars, extras);
-    tf.tidy(() => {
-      for (const name of Object.keys(updates)) vars[name].assign(tf.add(vars[name], updates[name]));
-    });
-    for (const u of Object.values(updates)) u.dispose();
+    let state: StateTree;
+    if (this.transform.updateAndApply) {
+      // The new values straight from the transform's fused pass: no separate add.
+      const r = this.transform.updateAndApply(grads, this.state as any, vars, extras);
+      for (const name of Object.keys(r.params)) {
+        vars[name].assign(r.params[name]);
+        r.params[name].dispose();
+      }
+      state = r.state;
+    } else {
+      const r = this.transform.update(grads, this.state as any, vars, extras);
+      tf.tidy(() => {
+        for (const name of Object.keys(r.updates)) vars[name].assign(tf.add(vars[name], r.updates[name]));
+      });
+      for (const u of Object.values(r.updates)) u.dispose();
+      state = r.state;
+    }
     disposeReplaced(this.state, state);
     this.state = keepAll(state);
     this.incrementIterations();

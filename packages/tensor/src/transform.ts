@@ -25,6 +25,13 @@ export interface UpdateResult<S> {
 export interface GradientTransform<S extends StateTree = StateTree> {
   init(params: ParamMap): S;
   update(grads: ParamMap, state: S, params?: ParamMap, extras?: UpdateExtras): UpdateResult<S>;
+  /**
+   * Optional: the step applied, `params + updates` for every parameter with a gradient,
+   * computed with the updates in one pass where the transform can (a fused program). Gives
+   * exactly what `update` followed by adding the updates gives. The returned tensors are new
+   * and owned by the caller; parameters without a gradient are not in `params`.
+   */
+  updateAndApply?(grads: ParamMap, state: S, params: ParamMap, extras?: UpdateExtras): { params: ParamMap; state: S };
   /** Where the transform came from, when a registry made it: lets `fromConfig` rebuild it. */
   spec?: TransformSpec;
 }
@@ -87,10 +94,34 @@ export function perParameter<S extends StateTree>(def: {
   hyper: Hyperparams;
   init(param: tf.Tensor, name: string, hyper: Hyperparams): S;
   update(grad: tf.Tensor, slot: S, ctx: PerParamContext): { update: tf.Tensor; slot: S };
+  /** Optional: the new parameter value (param + update) with the new slot, in one pass; must equal `update` then adding. */
+  apply?(grad: tf.Tensor, slot: S, ctx: PerParamContext & { param: tf.Tensor }): { param: tf.Tensor; slot: S };
   spec?: TransformSpec;
 }): GradientTransform<PerParamState<S>> {
+  const slotFor = (state: PerParamState<S>, name: string, p: tf.Tensor | undefined): S => {
+    const slot = state.slots[name] ?? (p ? (tf.tidy(() => def.init(p, name, state.hyper) as any) as S) : undefined);
+    if (slot === undefined) throw new Error(`perParameter: no state for "${name}" and no parameter to initialise it from`);
+    return slot;
+  };
+  const apply = def.apply;
   return {
     spec: def.spec,
+    ...(apply && {
+      updateAndApply(grads: ParamMap, state: PerParamState<S>, params: ParamMap, extras?: UpdateExtras) {
+        const out: ParamMap = {};
+        const slots: Record<string, S> = { ...state.slots };
+        for (const name of Object.keys(grads)) {
+          const g = grads[name];
+          const p = params[name];
+          if (g == null) continue;
+          if (p == null) throw new Error(`perParameter: updateAndApply needs the value of "${name}"`);
+          const r = tf.tidy(() => apply(g, slotFor(state, name, p), { name, hyper: state.hyper, extras, param: p }) as any) as { param: tf.Tensor; slot: S };
+          out[name] = r.param;
+          slots[name] = r.slot;
+        }
+        return { params: out, state: { hyper: state.hyper, slots } };
+      },
+    }),
     init(params) {
       const slots: Record<string, S> = {};
       for (const name of Object.keys(params)) slots[name] = tf.tidy(() => def.init(params[name], name, def.hyper) as any) as S;
@@ -103,8 +134,7 @@ export function perParameter<S extends StateTree>(def: {
         const g = grads[name];
         if (g == null) continue;
         const p = params?.[name];
-        const slot = state.slots[name] ?? (p ? (tf.tidy(() => def.init(p, name, state.hyper) as any) as S) : undefined);
-        if (slot === undefined) throw new Error(`perParameter: no state for "${name}" and no parameter to initialise it from`);
+        const slot = slotFor(state, name, p);
         const r = tf.tidy(() => def.update(g, slot, { name, hyper: state.hyper, extras, param: p }) as any) as { update: tf.Tensor; slot: S };
         // Updates are owned by the caller: never hand back the gradient itself.
         updates[name] = r.update === g ? g.clone() : r.update;
@@ -155,6 +185,13 @@ export function step<S extends StateTree>(
   state: S,
   extras?: UpdateExtras,
 ): { params: ParamMap; state: S } {
+  if (transform.updateAndApply) {
+    const r = transform.updateAndApply(grads, state, params, extras);
+    const out: ParamMap = {};
+    for (const name of Object.keys(params)) out[name] = r.params[name] ?? params[name].clone();
+    disposeReplaced(state, r.state);
+    return { params: out, state: r.state };
+  }
   const { updates, state: next } = transform.update(grads, state, params, extras);
   const out: ParamMap = {};
   for (const name of Object.keys(params)) out[name] = updates[name] ? tf.add(params[name], updates[name]) : params[name].clone();

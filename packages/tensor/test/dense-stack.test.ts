@@ -71,12 +71,12 @@ describe('denseStackGradients', () => {
     let k = 0;
     let sq = 0;
     layers.forEach((l, i) => {
-      const gk = ref.grads[k++].dataSync();
+      const gk = ref.grads[k++].dataSync() as Float32Array;
       close(r.kernelGrads[i].dataSync(), gk, `dW${i}`);
       expect(r.kernelGrads[i].shape).toEqual(l.kernel.shape);
       sq += gk.reduce((s, v) => s + v * v, 0);
       if (l.bias) {
-        const gb = ref.grads[k++].dataSync();
+        const gb = ref.grads[k++].dataSync() as Float32Array;
         close(r.biasGrads[i]!.dataSync(), gb, `db${i}`);
         sq += gb.reduce((s, v) => s + v * v, 0);
       } else expect(r.biasGrads[i]).toBeUndefined();

@@ -147,6 +147,25 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
       for (const name of Object.keys(ops)) assertClose(fused[name], ops[name], { rtol: 1e-6, atol: 1e-7, label: `${plugin.id} fused vs ops, ${name}` });
     });
 
+    // updateAndApply is an optional fast path: compared only where the transform has one.
+    it.runIf(plugin.create(config).updateAndApply !== undefined)('updateAndApply gives what update then adding gives', () => {
+      const trajectory = (fast: boolean) => {
+        const transform = plugin.create(config);
+        if (!fast) delete transform.updateAndApply; // step() then takes update + add
+        const rng = new Rng(8);
+        const init: ParamMap = { 'dense/kernel': rng.randomNormal([40, 13]), 'dense/bias': rng.randomNormal([13]) };
+        const r = run(transform, init, transform.init(init), 5, new Rng(9), opts.extras);
+        const out = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, Array.from(v.dataSync())]));
+        dispose(init);
+        dispose(r.params);
+        stateTensors(r.state).forEach((t) => t.dispose());
+        return out;
+      };
+      const fast = trajectory(true);
+      const plain = trajectory(false);
+      for (const name of Object.keys(plain)) expect(fast[name], name).toEqual(plain[name]);
+    });
+
     it('rejects invalid configs with a ConfigError', () => {
       expect(opts.invalid.length).toBeGreaterThan(0);
       for (const bad of opts.invalid) expect(() => plugin.create(bad), JSON.stringify(bad)).toThrow(ConfigError);

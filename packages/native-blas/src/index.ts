@@ -11,6 +11,29 @@ export type NativeActivation = keyof typeof ACTIVATIONS;
 export type Heap = ArrayBufferView | ArrayBufferLike;
 
 /**
+ * The geometry of a 2-D convolution or pool, NHWC: the fields of TensorFlow.js'
+ * `backend_util.Conv2DInfo` that the native kernels read (pass computeConv2DInfo's or
+ * computePool2DInfo's result as is). Padding is explicit: `padInfo.top` and `padInfo.left` rows
+ * and columns of zeros before the input (the bottom and right ones follow from the output size).
+ */
+export interface ConvGeometry {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padInfo: { top: number; left: number };
+}
+
+/**
  * The addon: OpenBLAS on a wasm heap, in place. Offsets are in bytes from the start of `heap`,
  * batch strides in floats; every range is checked against the heap (RangeError when outside).
  */
@@ -29,6 +52,42 @@ export interface NativeBlas {
   ): void;
   /** out[j] = Σ_i x[i, j] for a row-major rows×cols matrix x: the bias gradient of a dense layer. */
   colSum(heap: Heap, xOff: number, rows: number, cols: number, outOff: number): void;
+  /**
+   * NHWC 2-D convolution by im2col + sgemm: y[b, oy, ox, co] = Σ x[b, oy·strideHeight − top +
+   * i·dilationHeight, ox·strideWidth − left + j·dilationWidth, ci] · filter[i, j, ci, co] (zero
+   * outside x), then + bias[co] (biasOff < 0: none) and the activation (a code of
+   * {@link ACTIVATIONS}). x is [batchSize, inHeight, inWidth, inChannels], filter [filterHeight,
+   * filterWidth, inChannels, outChannels], y [batchSize, outHeight, outWidth, outChannels].
+   */
+  conv2d(heap: Heap, geometry: ConvGeometry, xOff: number, filterOff: number, yOff: number, biasOff: number, activation: number, actAlpha: number): void;
+  /** The input gradient of {@link NativeBlas.conv2d} (without bias and activation): dx = col2im(dy · filterᵀ). */
+  conv2dBackpropInput(heap: Heap, geometry: ConvGeometry, dyOff: number, filterOff: number, dxOff: number): void;
+  /** The filter gradient of {@link NativeBlas.conv2d}: dw = im2col(x)ᵀ · dy, shaped [filterHeight, filterWidth, inChannels, outChannels]. */
+  conv2dBackpropFilter(heap: Heap, geometry: ConvGeometry, xOff: number, dyOff: number, dwOff: number): void;
+  /**
+   * The gradient of an NHWC max pool (geometry of a pool: inChannels = outChannels, filterHeight ×
+   * filterWidth the window): each dy value goes to the first maximum of its window in x (NaN never
+   * wins), overlapping windows add up, dx is [batchSize, inHeight, inWidth, inChannels].
+   */
+  maxPoolGrad(heap: Heap, geometry: ConvGeometry, xOff: number, dyOff: number, dxOff: number): void;
+  /** out = x (row-major, `shape`) repeated reps[i] times along axis i (rank ≤ 8). */
+  tile(heap: Heap, xOff: number, shape: number[], reps: number[], outOff: number): void;
+  /**
+   * Batch normalisation, channels last: out[r, c] = offset[c] + (x[r, c] − mean[c]) · scale[c] /
+   * √(variance[c] + epsilon) for a rows × channels x; offsetOff / scaleOff < 0 mean 0 / 1.
+   */
+  batchNorm(heap: Heap, xOff: number, rows: number, channels: number, meanOff: number, varianceOff: number, offsetOff: number, scaleOff: number, epsilon: number, outOff: number): void;
+  /**
+   * The gradients of {@link NativeBlas.batchNorm} with respect to x, mean, variance, scale and
+   * offset, as TensorFlow.js' FusedBatchNorm gradient defines them (mean and variance independent
+   * inputs), in one pass: with r = 1/√(variance + ε) and s = scale (1 when scaleOff < 0),
+   * dx = dy·r·s, dMean = −r·s·Σdy, dVariance = −½·r³·s·Σ(x − mean)·dy, dScale = r·Σ(x − mean)·dy,
+   * dOffset = Σdy (sums over rows, accumulated in double). dx is rows × channels, the others channels.
+   */
+  batchNormGrad(
+    heap: Heap, xOff: number, dyOff: number, rows: number, channels: number, meanOff: number, varianceOff: number, scaleOff: number, epsilon: number,
+    dxOff: number, dMeanOff: number, dVarianceOff: number, dScaleOff: number, dOffsetOff: number,
+  ): void;
   /** OpenBLAS's thread count (openblas_get_num_threads). */
   threads(): number;
   /** Sets OpenBLAS's thread count. */

@@ -1,4 +1,6 @@
 import * as tf from './tf';
+import { CONV_KERNELS, CONV_KERNEL_NAMES, type NativeConvLike } from './native-conv';
+import { installBatchNormGrad, uninstallBatchNormGrad } from './native-batchnorm';
 import { installElementwiseKernel, uninstallElementwiseKernel, type NativeElementwise } from './elementwise';
 import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseStack } from './dense-stack';
 
@@ -10,11 +12,13 @@ import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseSta
  * goes to the kernel that was registered before (Descent's transposing wasm wrapper, see
  * fast-matmul.ts). It never uses the stock wasm `_FusedMatMul` (wrong with transposeB plus a bias).
  * With it come a column `Sum` (the bias gradient, one native pass instead of transpose + reduce)
- * and a zero-copy `Identity`. DESCENT_NATIVE=0 restores the previous kernels.
+ * and a zero-copy `Identity`, and a CNN's kernels (native-conv.ts: Conv2D, FusedConv2D, both conv
+ * gradients, MaxPoolGrad, Tile, Mean, FusedBatchNorm and its gradient: native-batchnorm.ts).
+ * DESCENT_NATIVE=0 restores the previous kernels.
  */
 
 /** The part of @descent/native-blas used here (kept local: @descent/tensor does not depend on it). */
-interface NativeBlasLike {
+interface NativeBlasLike extends NativeConvLike {
   sgemm(
     heap: ArrayBufferView, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     aOff: number, bOff: number, beta: number, cOff: number,
@@ -43,7 +47,8 @@ type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBac
 type Marked = tf.KernelFunc & { descentWrapped?: boolean; descentNative?: boolean };
 
 const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 };
-const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Sum', 'Identity'] as const;
+// With the CNN kernels of native-conv.ts (convolutions and their gradients, MaxPoolGrad, Tile, Mean, FusedBatchNorm).
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Sum', 'Identity', ...CONV_KERNEL_NAMES] as const;
 /** The kernels replaced, per backend, to restore on uninstall. */
 const replaced = new Map<string, Map<string, tf.KernelConfig>>();
 
@@ -87,7 +92,8 @@ export async function installNativeKernels(backendName = 'wasm'): Promise<Native
     if ((previous.kernelFunc as Marked).descentNative) continue;
     const fallback = previous.kernelFunc;
     const native = ((args: KernelArgs) => {
-      const out = kernelName === 'Sum' ? nativeColumnSum(blas, args) : kernelName === 'Identity' ? sharedIdentity(args) : nativeMatMul(blas, kernelName, args);
+      const conv = (CONV_KERNELS as Record<string, (b: NativeConvLike, a: KernelArgs) => tf.TensorInfo | undefined>)[kernelName];
+      const out = conv ? conv(blas, args) : kernelName === 'Sum' ? nativeColumnSum(blas, args) : kernelName === 'Identity' ? sharedIdentity(args) : nativeMatMul(blas, kernelName, args);
       const count = counts[kernelName];
       if (out) return (count.native++, out);
       count.fallback++;
@@ -105,11 +111,13 @@ export async function installNativeKernels(backendName = 'wasm'): Promise<Native
   // Fused element-wise programs (optimizer steps) and the dense-stack training step, when the addon has them.
   installElementwiseKernel(blas as unknown as NativeElementwise, backendName);
   installDenseStackKernel(blas as unknown as NativeDenseStack, backendName);
+  installBatchNormGrad(blas, backendName); // FusedBatchNorm's gradient in one native pass (native-batchnorm.ts)
   return { active: true, reason };
 }
 
 /** Puts back the kernels `installNativeKernels` replaced. Returns whether any was. */
 export function uninstallNativeKernels(backendName = 'wasm'): boolean {
+  uninstallBatchNormGrad(backendName);
   const saved = replaced.get(backendName);
   if (!saved || saved.size === 0) return false;
   for (const [kernelName, previous] of saved) {

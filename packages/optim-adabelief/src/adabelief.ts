@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adabelief`: adabelief-pytorch 0.2.0's arguments in camelCase. */
@@ -68,40 +68,83 @@ function build(c: AdaBeliefConfig): GradientTransform<AdaBeliefState> {
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgVar: tf.zerosLike(p), ...(amsgrad ? { maxExpAvgVar: tf.zerosLike(p) } : {}) }),
     update(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h as AdaBeliefHyper;
-      let g = grad;
-      let decay: tf.Tensor | undefined;
-      if (weightDecay !== 0) {
-        const p = param ?? missingParam(name);
-        // θ·f − θ is exact in float32 (Sterbenz) for f near 1: θ + update rounds like p.mul_(f).
-        if (weightDecouple) decay = tf.sub(tf.mul(p, fixedDecay ? 1 - weightDecay : 1 - lr * weightDecay), p);
-        else g = tf.add(g, tf.mul(p, weightDecay));
-      }
+      const decay: AdaBeliefDecay = weightDecay === 0 ? 'none' : weightDecouple ? 'decoupled' : 'l2';
       const t = slot.step + 1;
       const bc1 = 1 - beta1 ** t;
       const bc2 = 1 - beta2 ** t;
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      const residual = tf.sub(g, expAvg);
-      const expAvgVar = tf.add(tf.add(tf.mul(slot.expAvgVar, beta2), tf.mul(tf.mul(residual, residual), 1 - beta2)), eps);
-      let maxExpAvgVar: tf.Tensor | undefined;
-      if (amsgrad) maxExpAvgVar = tf.maximum(slot.maxExpAvgVar ?? tf.zerosLike(grad), expAvgVar);
-      let step: tf.Tensor;
-      if (!rectify) {
-        const denom = tf.add(tf.div(tf.sqrt(maxExpAvgVar ?? expAvgVar), Math.sqrt(bc2)), eps);
-        step = tf.div(tf.mul(expAvg, -lr / bc1), denom);
-      } else {
+      // The rectification switch on ρ_t is a scalar branch: it picks the program variant and the step scale.
+      let mode: AdaBeliefMode = 'adaptive';
+      let stepScale = -lr / bc1;
+      if (rectify) {
         const beta2t = beta2 ** t;
         const rhoInf = 2 / (1 - beta2) - 1;
         const rhoT = rhoInf - (2 * t * beta2t) / (1 - beta2t);
         if (rhoT >= 5) {
+          mode = 'rectified';
           const stepSize = Math.sqrt((((((1 - beta2t) * (rhoT - 4)) / (rhoInf - 4)) * (rhoT - 2)) / rhoT) * (rhoInf / (rhoInf - 2))) / bc1;
-          step = tf.div(tf.mul(expAvg, -stepSize * lr), tf.add(tf.sqrt(expAvgVar), eps));
-        } else if (degeneratedToSgd) step = tf.mul(expAvg, -lr / bc1);
-        else step = tf.zerosLike(grad);
+          stepScale = -stepSize * lr;
+        } else mode = degeneratedToSgd ? 'sgd' : 'none';
       }
-      const next: AdaBeliefSlot = { step: t, expAvg, expAvgVar, ...(maxExpAvgVar ? { maxExpAvgVar } : {}) };
-      return { update: decay ? tf.add(decay, step) : step, slot: next };
+      const out = adaBeliefProgram({ decay, amsgrad, mode }).run(
+        {
+          grad,
+          param: decay !== 'none' ? (param ?? missingParam(name)) : undefined,
+          expAvg: slot.expAvg,
+          expAvgVar: slot.expAvgVar,
+          maxExpAvgVar: amsgrad ? (slot.maxExpAvgVar ?? tf.zerosLike(grad)) : undefined,
+        },
+        // θ·f − θ with f = 1 − λ (fixed decay) or 1 − lr·λ, computed in float64 as before.
+        { beta1, beta2, eps, weightDecay, decayFactor: fixedDecay ? 1 - weightDecay : 1 - lr * weightDecay, stepScale, biasCorrection2Sqrt: Math.sqrt(bc2) },
+      );
+      const next: AdaBeliefSlot = { step: t, expAvg: out.expAvg, expAvgVar: out.expAvgVar, ...(amsgrad ? { maxExpAvgVar: out.maxExpAvgVar } : {}) };
+      // No step and no decoupled decay (ρ_t < 5 without degeneratedToSgd): a zero update.
+      return { update: out.update ?? tf.zerosLike(grad), slot: next };
     },
   });
+}
+
+type AdaBeliefDecay = 'none' | 'decoupled' | 'l2';
+/** adaptive: the plain step; rectified: RAdam's rectified step; sgd: ρ_t < 5 degenerated to SGD; none: no step. */
+type AdaBeliefMode = 'adaptive' | 'rectified' | 'sgd' | 'none';
+type AdaBeliefOptions = { decay: AdaBeliefDecay; amsgrad: boolean; mode: AdaBeliefMode };
+type AdaBeliefProgram = ReturnType<typeof makeAdaBeliefProgram>;
+const programs = new Map<string, AdaBeliefProgram>();
+
+/** One AdaBelief step per element as one program (cached per variant): the reference's operations, in its order. */
+function adaBeliefProgram(o: AdaBeliefOptions): AdaBeliefProgram {
+  const key = `${o.decay}/${o.amsgrad}/${o.mode}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeAdaBeliefProgram(o)));
+  return p;
+}
+
+function makeAdaBeliefProgram(o: AdaBeliefOptions) {
+  return elementwiseProgram(
+    `adabelief${o.amsgrad ? '-amsgrad' : ''}-${o.mode}`,
+    ['grad', 'param', 'expAvg', 'expAvgVar', 'maxExpAvgVar'],
+    ['beta1', 'beta2', 'eps', 'weightDecay', 'decayFactor', 'stepScale', 'biasCorrection2Sqrt'],
+    (x, s) => {
+      let g: Expr = x.grad;
+      let decay: Expr | undefined;
+      // θ·f − θ is exact in float32 (Sterbenz) for f near 1: θ + update rounds like p.mul_(f).
+      if (o.decay === 'decoupled') decay = x.param.mul(s.decayFactor).sub(x.param);
+      else if (o.decay === 'l2') g = g.add(x.param.mul(s.weightDecay));
+      const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+      const residual = g.sub(expAvg);
+      const expAvgVar = x.expAvgVar.mul(s.beta2).add(residual.mul(residual).mul(sum(1).sub(s.beta2))).add(s.eps);
+      const out: Record<string, Expr> = { expAvg, expAvgVar };
+      const maxExpAvgVar = o.amsgrad ? x.maxExpAvgVar.maximum(expAvgVar) : undefined;
+      if (maxExpAvgVar) out.maxExpAvgVar = maxExpAvgVar;
+      let step: Expr | undefined;
+      if (o.mode === 'adaptive') step = expAvg.mul(s.stepScale).div((maxExpAvgVar ?? expAvgVar).sqrt().div(s.biasCorrection2Sqrt).add(s.eps));
+      else if (o.mode === 'rectified') step = expAvg.mul(s.stepScale).div(expAvgVar.sqrt().add(s.eps));
+      else if (o.mode === 'sgd') step = expAvg.mul(s.stepScale);
+      if (decay && step) out.update = decay.add(step);
+      else if (decay) out.update = decay.add(0);
+      else if (step) out.update = step;
+      return out;
+    },
+  );
 }
 
 function missingParam(name: string): never {

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adadelta`: torch.optim.Adadelta's hyperparameters in camelCase, with torch's defaults. */
@@ -44,14 +44,36 @@ function build(c: AdadeltaConfig): GradientTransform<AdadeltaState> {
     init: (p) => ({ step: 0, squareAvg: tf.zerosLike(p), accDelta: tf.zerosLike(p) }),
     update(grad, slot, { hyper: h, param, name }) {
       const { lr, rho, eps, weightDecay } = h;
-      let g = maximize ? tf.neg(grad) : grad;
-      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
-      const squareAvg = tf.add(tf.mul(slot.squareAvg, rho), tf.mul(tf.mul(g, 1 - rho), g));
-      const std = tf.sqrt(tf.add(squareAvg, eps));
-      const delta = tf.mul(tf.div(tf.sqrt(tf.add(slot.accDelta, eps)), std), g);
-      const accDelta = tf.add(tf.mul(slot.accDelta, rho), tf.mul(tf.mul(delta, 1 - rho), delta));
-      return { update: tf.mul(delta, -lr), slot: { step: slot.step + 1, squareAvg, accDelta } };
+      const decay = weightDecay !== 0;
+      const out = adadeltaProgram({ maximize, decay }).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, squareAvg: slot.squareAvg, accDelta: slot.accDelta },
+        { lr, rho, eps, weightDecay },
+      );
+      return { update: out.update, slot: { step: slot.step + 1, squareAvg: out.squareAvg, accDelta: out.accDelta } };
     },
+  });
+}
+
+type AdadeltaProgram = ReturnType<typeof makeAdadeltaProgram>;
+const programs = new Map<string, AdadeltaProgram>();
+
+/** One Adadelta step per element as one program (cached per variant): torch's operations, in its order. */
+function adadeltaProgram(o: { maximize: boolean; decay: boolean }): AdadeltaProgram {
+  const key = `${o.maximize}/${o.decay}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeAdadeltaProgram(o)));
+  return p;
+}
+
+function makeAdadeltaProgram(o: { maximize: boolean; decay: boolean }) {
+  return elementwiseProgram('adadelta', ['grad', 'param', 'squareAvg', 'accDelta'], ['lr', 'rho', 'eps', 'weightDecay'], (x, s) => {
+    let g: Expr = o.maximize ? x.grad.neg() : x.grad;
+    if (o.decay) g = g.add(x.param.mul(s.weightDecay));
+    const squareAvg = x.squareAvg.mul(s.rho).add(g.mul(sum(1).sub(s.rho)).mul(g));
+    const std = squareAvg.add(s.eps).sqrt();
+    const delta = x.accDelta.add(s.eps).sqrt().div(std).mul(g);
+    const accDelta = x.accDelta.mul(s.rho).add(delta.mul(sum(1).sub(s.rho)).mul(delta));
+    return { update: delta.mul(s.lr.neg()), squareAvg, accDelta };
   });
 }
 

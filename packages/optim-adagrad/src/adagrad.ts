@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adagrad`: torch.optim.Adagrad's hyperparameters in camelCase, with torch's defaults. */
@@ -45,13 +45,35 @@ function build(c: AdagradConfig): GradientTransform<AdagradState> {
     init: (p, _name, h) => ({ step: 0, sum: tf.fill(p.shape, h.initialAccumulatorValue, 'float32') }),
     update(grad, slot, { hyper: h, param, name }) {
       const t = slot.step + 1;
-      let g = maximize ? tf.neg(grad) : grad;
-      if (h.weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), h.weightDecay));
+      const decay = h.weightDecay !== 0;
       const clr = h.lr / (1 + (t - 1) * h.lrDecay);
-      const sum = tf.add(slot.sum, tf.mul(g, g));
-      const std = tf.add(tf.sqrt(sum), h.eps);
-      return { update: tf.div(tf.mul(g, -clr), std), slot: { step: t, sum } };
+      const out = adagradProgram({ maximize, decay }).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, sum: slot.sum },
+        { clr, eps: h.eps, weightDecay: h.weightDecay },
+      );
+      return { update: out.update, slot: { step: t, sum: out.sum } };
     },
+  });
+}
+
+type AdagradProgram = ReturnType<typeof makeAdagradProgram>;
+const programs = new Map<string, AdagradProgram>();
+
+/** One Adagrad step per element as one program (cached per variant): torch's operations, in its order. */
+function adagradProgram(o: { maximize: boolean; decay: boolean }): AdagradProgram {
+  const key = `${o.maximize}/${o.decay}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeAdagradProgram(o)));
+  return p;
+}
+
+function makeAdagradProgram(o: { maximize: boolean; decay: boolean }) {
+  return elementwiseProgram('adagrad', ['grad', 'param', 'sum'], ['clr', 'eps', 'weightDecay'], (x, s) => {
+    let g: Expr = o.maximize ? x.grad.neg() : x.grad;
+    if (o.decay) g = g.add(x.param.mul(s.weightDecay));
+    const sumSq = x.sum.add(g.mul(g));
+    const std = sumSq.sqrt().add(s.eps);
+    return { update: g.mul(s.clr.neg()).div(std), sum: sumSq };
   });
 }
 

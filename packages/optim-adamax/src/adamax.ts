@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adamax`: torch.optim.Adamax's hyperparameters in camelCase, with torch's defaults. */
@@ -45,13 +45,34 @@ function build(c: AdamaxConfig): GradientTransform<AdamaxState> {
     update(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h;
       const t = slot.step + 1;
-      let g = maximize ? tf.neg(grad) : grad;
-      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      const expInf = tf.maximum(tf.mul(slot.expInf, beta2), tf.add(tf.abs(g), eps));
-      const clr = lr / (1 - beta1 ** t);
-      return { update: tf.div(tf.mul(expAvg, -clr), expInf), slot: { step: t, expAvg, expInf } };
+      const decay = weightDecay !== 0;
+      const out = adamaxProgram({ maximize, decay }).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expInf: slot.expInf },
+        { beta1, beta2, eps, weightDecay, clr: lr / (1 - beta1 ** t) },
+      );
+      return { update: out.update, slot: { step: t, expAvg: out.expAvg, expInf: out.expInf } };
     },
+  });
+}
+
+type AdamaxProgram = ReturnType<typeof makeAdamaxProgram>;
+const programs = new Map<string, AdamaxProgram>();
+
+/** One Adamax step per element as one program (cached per variant): torch's operations, in its order. */
+function adamaxProgram(o: { maximize: boolean; decay: boolean }): AdamaxProgram {
+  const key = `${o.maximize}/${o.decay}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeAdamaxProgram(o)));
+  return p;
+}
+
+function makeAdamaxProgram(o: { maximize: boolean; decay: boolean }) {
+  return elementwiseProgram('adamax', ['grad', 'param', 'expAvg', 'expInf'], ['beta1', 'beta2', 'eps', 'weightDecay', 'clr'], (x, s) => {
+    let g: Expr = o.maximize ? x.grad.neg() : x.grad;
+    if (o.decay) g = g.add(x.param.mul(s.weightDecay));
+    const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+    const expInf = x.expInf.mul(s.beta2).maximum(g.abs().add(s.eps));
+    return { update: expAvg.mul(s.clr.neg()).div(expInf), expAvg, expInf };
   });
 }
 

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `lamb`: tensorflow_addons' LAMB arguments in torch-style camelCase, with its defaults. */
@@ -49,17 +49,47 @@ function build(c: LambConfig): GradientTransform<LambState> {
       const { lr, beta1, beta2, eps, weightDecay } = h as LambHyper;
       const p = param ?? missingParam(name);
       const t = slot.step + 1;
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(grad, 1 - beta1));
-      const expAvgSq = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.mul(grad, grad), 1 - beta2));
-      const mHat = tf.div(expAvg, 1 - beta1 ** t);
-      const vHat = tf.div(expAvgSq, 1 - beta2 ** t);
-      let r = tf.div(mHat, tf.add(tf.sqrt(vHat), eps));
-      if (weightDecay !== 0) r = tf.add(r, tf.mul(p, weightDecay));
+      const decay = weightDecay !== 0;
+      // Two programs around the trust ratio, whose norms are reductions (TensorFlow.js ops, no read to the host).
+      const { expAvg, expAvgSq, r } = lambDirection(decay).run(
+        { grad, param: decay ? p : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
+        { beta1, beta2, eps, weightDecay, biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t },
+      );
       const ratio = trustRatio(l2Norm(p), l2Norm(r));
-      return { update: tf.mul(r, tf.mul(ratio, -lr)), slot: { step: t, expAvg, expAvgSq } };
+      return { update: lambScale.run({ r, ratio }, { lr }).update, slot: { step: t, expAvg, expAvgSq } };
     },
   });
 }
+
+type LambDirection = ReturnType<typeof makeLambDirection>;
+const directions = new Map<boolean, LambDirection>();
+
+/** The moments and the direction r per element as one program (cached per variant): the reference's operations, in its order. */
+function lambDirection(decay: boolean): LambDirection {
+  let p = directions.get(decay);
+  if (p === undefined) directions.set(decay, (p = makeLambDirection(decay)));
+  return p;
+}
+
+function makeLambDirection(decay: boolean) {
+  return elementwiseProgram(
+    'lamb-direction',
+    ['grad', 'param', 'expAvg', 'expAvgSq'],
+    ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection1', 'biasCorrection2'],
+    (x, s) => {
+      const expAvg = x.expAvg.mul(s.beta1).add(x.grad.mul(sum(1).sub(s.beta1)));
+      const expAvgSq = x.expAvgSq.mul(s.beta2).add(x.grad.mul(x.grad).mul(sum(1).sub(s.beta2)));
+      const mHat = expAvg.div(s.biasCorrection1);
+      const vHat = expAvgSq.div(s.biasCorrection2);
+      let r: Expr = mHat.div(vHat.sqrt().add(s.eps));
+      if (decay) r = r.add(x.param.mul(s.weightDecay));
+      return { expAvg, expAvgSq, r };
+    },
+  );
+}
+
+/** update = r·(ratio·(−lr)), the trust ratio a one-element tensor used for every element. */
+const lambScale = elementwiseProgram('lamb-scale', ['r', 'ratio'], ['lr'], (x, s) => ({ update: x.r.mul(x.ratio.mul(s.lr.neg())) }));
 
 /** a/b where both are > 0, else 1 (TF: where(a > 0, where(b > 0, a/b, 1), 1)). */
 function trustRatio(wNorm: tf.Tensor, uNorm: tf.Tensor): tf.Tensor {

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { ConfigError, definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `lars`: TensorFlow's LARSOptimizer arguments in torch-style camelCase (eeta → trustCoefficient). */
@@ -58,12 +58,35 @@ function build(c: LarsConfig): GradientTransform<LarsState> {
       const denom = tf.add(tf.add(gNorm, tf.mul(wNorm, weightDecay)), eps);
       // The division is taken on a safe denominator so that no NaN is ever formed.
       const ratio = tf.where(ok, tf.div(tf.mul(wNorm, trustCoefficient), tf.where(ok, denom, tf.onesLike(denom))), tf.onesLike(wNorm));
-      const decayed = weightDecay !== 0 ? tf.add(grad, tf.mul(p, weightDecay)) : grad;
-      const d = tf.mul(decayed, tf.mul(ratio, lr));
-      const v = tf.add(tf.mul(slot.momentumBuffer, momentum), d);
-      const step = nesterov ? tf.add(d, tf.mul(v, momentum)) : v;
-      return { update: tf.neg(step), slot: { momentumBuffer: v } };
+      const decay = weightDecay !== 0;
+      const out = larsProgram(decay, nesterov).run({ grad, param: decay ? p : undefined, momentumBuffer: slot.momentumBuffer, ratio }, { lr, momentum, weightDecay });
+      return { update: out.update, slot: { momentumBuffer: out.momentumBuffer } };
     },
+  });
+}
+
+type LarsProgram = ReturnType<typeof makeLarsProgram>;
+const programs = new Map<string, LarsProgram>();
+
+/**
+ * The LARS step per element after the trust ratio as one program (cached per variant), the
+ * reference's operations in its order; the ratio is a one-element tensor (the norms are
+ * reductions, TensorFlow.js ops, never read back to the host) used for every element.
+ */
+function larsProgram(decay: boolean, nesterov: boolean): LarsProgram {
+  const key = `${decay}/${nesterov}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeLarsProgram(decay, nesterov)));
+  return p;
+}
+
+function makeLarsProgram(decay: boolean, nesterov: boolean) {
+  return elementwiseProgram(`lars${nesterov ? '-nesterov' : ''}`, ['grad', 'param', 'momentumBuffer', 'ratio'], ['lr', 'momentum', 'weightDecay'], (x, s) => {
+    const decayed: Expr = decay ? x.grad.add(x.param.mul(s.weightDecay)) : x.grad;
+    const d = decayed.mul(x.ratio.mul(s.lr));
+    const v = x.momentumBuffer.mul(s.momentum).add(d);
+    const step = nesterov ? d.add(v.mul(s.momentum)) : v;
+    return { update: step.neg(), momentumBuffer: v };
   });
 }
 

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `lion`: the official code's hyperparameters (google/automl lion_pytorch.py) in camelCase, with its defaults. */
@@ -32,23 +32,40 @@ export function exactSign(x: tf.Tensor): tf.Tensor {
 
 /**
  * One Lion step of one parameter (inside the caller's tidy), shared by `lion` (decoupled decay)
- * and `lion-book` (decay added to the gradient). `param` is called only when λ ≠ 0.
+ * and `lion-book` (decay added to the gradient). `param` is called only when λ ≠ 0. The
+ * element-wise math is one program (fused into a single native pass where the backend has it);
+ * its `sign` is exact for tiny values on every path, like {@link exactSign}.
  */
 export function lionUpdate(grad: tf.Tensor, slot: LionSlot, h: LionHyper, coupled: boolean, param: () => tf.Tensor): { update: tf.Tensor; slot: LionSlot } {
   const { lr, beta1, beta2, weightDecay } = h;
-  let g = grad;
-  // Decoupled decay as an additive update: θ·(1 − lr·λ) − θ is exact in float32 (Sterbenz), so
-  // θ + update rounds like the official p.mul_(1 − lr·λ) followed by the signed step.
-  let decay: tf.Tensor | undefined;
-  if (weightDecay !== 0) {
-    const p = param();
-    if (coupled) g = tf.add(g, tf.mul(p, weightDecay));
-    else decay = tf.sub(tf.mul(p, 1 - lr * weightDecay), p);
-  }
-  const direction = exactSign(tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1)));
-  const expAvg = tf.add(tf.mul(slot.expAvg, beta2), tf.mul(g, 1 - beta2));
-  const step = tf.mul(direction, -lr);
-  return { update: decay ? tf.add(decay, step) : step, slot: { expAvg } };
+  const decay: LionDecay = weightDecay === 0 ? 'none' : coupled ? 'coupled' : 'decoupled';
+  const out = lionProgram(decay).run({ grad, param: decay === 'none' ? undefined : param(), expAvg: slot.expAvg }, { lr, beta1, beta2, weightDecay });
+  return { update: out.update, slot: { expAvg: out.expAvg } };
+}
+
+type LionDecay = 'none' | 'coupled' | 'decoupled';
+type LionProgram = ReturnType<typeof makeLionProgram>;
+const programs = new Map<LionDecay, LionProgram>();
+
+function lionProgram(decay: LionDecay): LionProgram {
+  let p = programs.get(decay);
+  if (p === undefined) programs.set(decay, (p = makeLionProgram(decay)));
+  return p;
+}
+
+function makeLionProgram(decay: LionDecay) {
+  return elementwiseProgram(`lion-${decay}`, ['grad', 'param', 'expAvg'], ['lr', 'beta1', 'beta2', 'weightDecay'], (x, s) => {
+    let g: Expr = x.grad;
+    // Decoupled decay as an additive update: θ·(1 − lr·λ) − θ is exact in float32 (Sterbenz), so
+    // θ + update rounds like the official p.mul_(1 − lr·λ) followed by the signed step.
+    let decayed: Expr | undefined;
+    if (decay === 'coupled') g = g.add(x.param.mul(s.weightDecay));
+    else if (decay === 'decoupled') decayed = x.param.mul(sum(1).sub(s.lr.mul(s.weightDecay))).sub(x.param);
+    const direction = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1))).sign();
+    const expAvg = x.expAvg.mul(s.beta2).add(g.mul(sum(1).sub(s.beta2)));
+    const step = direction.mul(s.lr.neg());
+    return { update: decayed ? decayed.add(step) : step, expAvg };
+  });
 }
 
 export function requireParam(param: tf.Tensor | undefined, name: string, id: string): tf.Tensor {

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `nadam`: torch.optim.NAdam's hyperparameters in camelCase, with torch's defaults. */
@@ -50,21 +50,50 @@ function build(c: NadamConfig): GradientTransform<NadamState> {
       const { lr, beta1, beta2, eps, weightDecay, momentumDecay } = h;
       const t = slot.step + 1;
       const biasCorrection2 = 1 - beta2 ** t;
-      let g = grad;
-      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
+      const decay = weightDecay !== 0;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
       // torch ≥ 2.0 keeps mu_product as a float32 tensor: one float32 multiplication per step.
       const muProduct = Math.fround(slot.muProduct * Math.fround(mu));
       const muProductNext = muProduct * muNext;
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      const expAvgSq = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
-      const denom = tf.add(tf.sqrt(tf.div(expAvgSq, biasCorrection2)), eps);
-      const fromGrad = tf.div(tf.mul(g, (-lr * (1 - mu)) / (1 - muProduct)), denom);
-      const fromMomentum = tf.div(tf.mul(expAvg, (-lr * muNext) / (1 - muProductNext)), denom);
-      return { update: tf.add(fromGrad, fromMomentum), slot: { step: t, muProduct, expAvg, expAvgSq } };
+      const out = nadamProgram(decay).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
+        {
+          beta1, beta2, eps, weightDecay, biasCorrection2,
+          gradScale: (-lr * (1 - mu)) / (1 - muProduct),
+          momentumScale: (-lr * muNext) / (1 - muProductNext),
+        },
+      );
+      return { update: out.update, slot: { step: t, muProduct, expAvg: out.expAvg, expAvgSq: out.expAvgSq } };
     },
   });
+}
+
+type NadamProgram = ReturnType<typeof makeNadamProgram>;
+const programs = new Map<boolean, NadamProgram>();
+
+/** One NAdam step per element as one program (cached per variant): torch's operations, in its order. */
+function nadamProgram(decay: boolean): NadamProgram {
+  let p = programs.get(decay);
+  if (p === undefined) programs.set(decay, (p = makeNadamProgram(decay)));
+  return p;
+}
+
+function makeNadamProgram(decay: boolean) {
+  return elementwiseProgram(
+    'nadam',
+    ['grad', 'param', 'expAvg', 'expAvgSq'],
+    ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection2', 'gradScale', 'momentumScale'],
+    (x, s) => {
+      const g: Expr = decay ? x.grad.add(x.param.mul(s.weightDecay)) : x.grad;
+      const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+      const expAvgSq = x.expAvgSq.mul(s.beta2).add(g.mul(sum(1).sub(s.beta2)).mul(g));
+      const denom = expAvgSq.div(s.biasCorrection2).sqrt().add(s.eps);
+      const fromGrad = g.mul(s.gradScale).div(denom);
+      const fromMomentum = expAvg.mul(s.momentumScale).div(denom);
+      return { update: fromGrad.add(fromMomentum), expAvg, expAvgSq };
+    },
+  );
 }
 
 function missingParam(name: string): never {

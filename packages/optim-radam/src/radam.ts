@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `radam`: torch.optim.RAdam's hyperparameters in camelCase, with torch's defaults. */
@@ -46,22 +46,49 @@ function build(c: RadamConfig): GradientTransform<RadamState> {
       const t = slot.step + 1;
       const biasCorrection1 = 1 - beta1 ** t;
       const biasCorrection2 = 1 - beta2 ** t;
-      let g = grad;
-      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      const expAvgSq = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
-      const scaled = tf.mul(tf.div(expAvg, biasCorrection1), lr);
+      const decay = weightDecay !== 0;
       const rhoInf = 2 / (1 - beta2) - 1;
       const rhoT = rhoInf - (2 * t * beta2 ** t) / biasCorrection2;
-      let step = scaled;
-      if (rhoT > 5) {
-        const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-        const adaptiveLr = tf.div(Math.sqrt(biasCorrection2), tf.add(tf.sqrt(expAvgSq), eps));
-        step = tf.mul(tf.mul(scaled, adaptiveLr), rect);
-      }
-      return { update: tf.neg(step), slot: { step: t, expAvg, expAvgSq } };
+      // The rectification switch on ρ_t is a scalar branch: it picks the program variant.
+      const rectified = rhoT > 5;
+      const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+      const out = radamProgram(decay, rectified).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
+        { lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2), rect },
+      );
+      return { update: out.update, slot: { step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq } };
     },
   });
+}
+
+type RadamProgram = ReturnType<typeof makeRadamProgram>;
+const programs = new Map<string, RadamProgram>();
+
+/** One RAdam step per element as one program (cached per variant): torch's operations, in its order. */
+function radamProgram(decay: boolean, rectified: boolean): RadamProgram {
+  const key = `${decay}/${rectified}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeRadamProgram(decay, rectified)));
+  return p;
+}
+
+function makeRadamProgram(decay: boolean, rectified: boolean) {
+  return elementwiseProgram(
+    `radam${rectified ? '-rectified' : ''}`,
+    ['grad', 'param', 'expAvg', 'expAvgSq'],
+    ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection1', 'biasCorrection2Sqrt', 'rect'],
+    (x, s) => {
+      const g: Expr = decay ? x.grad.add(x.param.mul(s.weightDecay)) : x.grad;
+      const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+      const expAvgSq = x.expAvgSq.mul(s.beta2).add(g.mul(sum(1).sub(s.beta2)).mul(g));
+      let step = expAvg.div(s.biasCorrection1).mul(s.lr);
+      if (rectified) {
+        const adaptiveLr = s.biasCorrection2Sqrt.div(expAvgSq.sqrt().add(s.eps));
+        step = step.mul(adaptiveLr).mul(s.rect);
+      }
+      return { update: step.neg(), expAvg, expAvgSq };
+    },
+  );
 }
 
 function missingParam(name: string): never {

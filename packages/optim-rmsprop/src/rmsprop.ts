@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `rmsprop`: torch.optim.RMSprop's hyperparameters in camelCase, with torch's defaults. */
@@ -58,27 +58,68 @@ function build(c: RmspropConfig): GradientTransform<RmspropState> {
     }),
     update(grad, slot, { hyper: h, param, name }) {
       const { lr, alpha, eps, weightDecay, momentum } = h;
-      let g = maximize ? tf.neg(grad) : grad;
-      if (weightDecay !== 0) g = tf.add(g, tf.mul(param ?? missingParam(name), weightDecay));
-      const next: RmspropSlot = { ...slot, step: slot.step + 1 };
-      next.squareAvg = tf.add(tf.mul(slot.squareAvg, alpha), tf.mul(tf.mul(g, 1 - alpha), g));
-      let avg: tf.Tensor;
-      if (centered) {
-        const gradAvg = tf.add(tf.mul(slot.gradAvg ?? tf.zerosLike(g), alpha), tf.mul(g, 1 - alpha));
-        next.gradAvg = gradAvg;
-        avg = tf.sqrt(tf.sub(next.squareAvg, tf.mul(gradAvg, gradAvg)));
-      } else {
-        avg = tf.sqrt(next.squareAvg);
-      }
-      avg = tf.add(avg, eps);
-      if (momentum > 0) {
-        const buf = tf.add(tf.mul(slot.momentumBuffer ?? tf.zerosLike(g), momentum), tf.div(g, avg));
-        next.momentumBuffer = buf;
-        return { update: tf.mul(buf, -lr), slot: next };
-      }
-      return { update: tf.div(tf.mul(g, -lr), avg), slot: next };
+      const decay = weightDecay !== 0;
+      const withMomentum = momentum > 0;
+      const out = rmspropProgram({ maximize, centered, decay, momentum: withMomentum }).run(
+        {
+          grad,
+          param: decay ? (param ?? missingParam(name)) : undefined,
+          squareAvg: slot.squareAvg,
+          gradAvg: centered ? (slot.gradAvg ?? tf.zerosLike(grad)) : undefined,
+          // Momentum switched on mid-run: the buffer starts at zero, as in torch.
+          momentumBuffer: withMomentum ? (slot.momentumBuffer ?? tf.zerosLike(grad)) : undefined,
+        },
+        { lr, alpha, eps, weightDecay, momentum },
+      );
+      const next: RmspropSlot = { ...slot, step: slot.step + 1, squareAvg: out.squareAvg };
+      if (centered) next.gradAvg = out.gradAvg;
+      if (withMomentum) next.momentumBuffer = out.momentumBuffer;
+      return { update: out.update, slot: next };
     },
   });
+}
+
+type RmspropProgram = ReturnType<typeof makeRmspropProgram>;
+const programs = new Map<string, RmspropProgram>();
+
+/** One RMSprop step per element as one program (cached per variant): torch's operations, in its order. */
+function rmspropProgram(o: { maximize: boolean; centered: boolean; decay: boolean; momentum: boolean }): RmspropProgram {
+  const key = `${o.maximize}/${o.centered}/${o.decay}/${o.momentum}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeRmspropProgram(o)));
+  return p;
+}
+
+function makeRmspropProgram(o: { maximize: boolean; centered: boolean; decay: boolean; momentum: boolean }) {
+  return elementwiseProgram(
+    `rmsprop${o.centered ? '-centered' : ''}${o.momentum ? '-momentum' : ''}`,
+    ['grad', 'param', 'squareAvg', 'gradAvg', 'momentumBuffer'],
+    ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'],
+    (x, s) => {
+      let g: Expr = o.maximize ? x.grad.neg() : x.grad;
+      if (o.decay) g = g.add(x.param.mul(s.weightDecay));
+      const out: Record<string, Expr> = {};
+      const squareAvg = x.squareAvg.mul(s.alpha).add(g.mul(sum(1).sub(s.alpha)).mul(g));
+      out.squareAvg = squareAvg;
+      let avg: Expr;
+      if (o.centered) {
+        const gradAvg = x.gradAvg.mul(s.alpha).add(g.mul(sum(1).sub(s.alpha)));
+        out.gradAvg = gradAvg;
+        avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+      } else {
+        avg = squareAvg.sqrt();
+      }
+      avg = avg.add(s.eps);
+      if (o.momentum) {
+        const buf = x.momentumBuffer.mul(s.momentum).add(g.div(avg));
+        out.momentumBuffer = buf;
+        out.update = buf.mul(s.lr.neg());
+      } else {
+        out.update = g.mul(s.lr.neg()).div(avg);
+      }
+      return out;
+    },
+  );
 }
 
 function missingParam(name: string): never {

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { ConfigError, definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `sgd`: torch.optim.SGD's hyperparameters in camelCase, with torch's defaults. */
@@ -57,7 +57,8 @@ function build(c: SgdConfig): GradientTransform<SgdState> {
 
 /**
  * One SGD step of one parameter (inside the caller's tidy), shared by `sgd` and `sgd-book`.
- * `param` is called only when weight decay needs the parameter's value.
+ * `param` is called only when weight decay needs the parameter's value. The element-wise math
+ * is one program (fused into a single native pass where the backend has it).
  */
 export function sgdUpdate(
   grad: tf.Tensor,
@@ -66,16 +67,47 @@ export function sgdUpdate(
   flags: { nesterov: boolean; maximize: boolean },
   param: () => tf.Tensor,
 ): { update: tf.Tensor; slot: SgdSlot } {
-  let d = flags.maximize ? tf.neg(grad) : grad;
-  if (h.weightDecay !== 0) d = tf.add(d, tf.mul(param(), h.weightDecay));
-  let next = slot;
-  if (h.momentum !== 0) {
-    // torch: the first buffer is a copy of the gradient, not (1 − τ)·g.
-    const buf = slot.momentumBuffer === undefined ? d.clone() : tf.add(tf.mul(slot.momentumBuffer, h.momentum), tf.mul(d, 1 - h.dampening));
-    next = { momentumBuffer: buf };
-    d = flags.nesterov ? tf.add(d, tf.mul(buf, h.momentum)) : buf;
-  }
-  return { update: tf.mul(d, -h.lr), slot: next };
+  const decay = h.weightDecay !== 0;
+  // torch: the first buffer is a copy of the gradient, not (1 − τ)·g.
+  const momentum: SgdMomentum = h.momentum === 0 ? 'none' : slot.momentumBuffer === undefined ? 'first' : 'buffer';
+  const out = sgdProgram({ ...flags, decay, momentum }).run(
+    { grad, param: decay ? param() : undefined, momentumBuffer: slot.momentumBuffer },
+    { lr: h.lr, momentum: h.momentum, dampening: h.dampening, weightDecay: h.weightDecay },
+  );
+  return { update: out.update, slot: momentum === 'none' ? slot : { momentumBuffer: out.momentumBuffer } };
+}
+
+type SgdMomentum = 'none' | 'first' | 'buffer';
+type SgdProgram = ReturnType<typeof makeSgdProgram>;
+const sgdPrograms = new Map<string, SgdProgram>();
+
+/** The program of one variant (cached): torch's operations, in its order. */
+function sgdProgram(o: { nesterov: boolean; maximize: boolean; decay: boolean; momentum: SgdMomentum }): SgdProgram {
+  const key = `${o.nesterov}/${o.maximize}/${o.decay}/${o.momentum}`;
+  let p = sgdPrograms.get(key);
+  if (p === undefined) sgdPrograms.set(key, (p = makeSgdProgram(o)));
+  return p;
+}
+
+function makeSgdProgram(o: { nesterov: boolean; maximize: boolean; decay: boolean; momentum: SgdMomentum }) {
+  return elementwiseProgram(
+    `sgd${o.momentum === 'none' ? '' : '-momentum'}${o.nesterov ? '-nesterov' : ''}`,
+    ['grad', 'param', 'momentumBuffer'],
+    ['lr', 'momentum', 'dampening', 'weightDecay'],
+    (x, s) => {
+      let d: Expr = o.maximize ? x.grad.neg() : x.grad;
+      if (o.decay) d = d.add(x.param.mul(s.weightDecay));
+      const out: Record<string, Expr> = {};
+      if (o.momentum !== 'none') {
+        // The first buffer is g itself (×1, exact: a new tensor, never the gradient).
+        const buf = o.momentum === 'first' ? (d === x.grad ? d.mul(1) : d) : x.momentumBuffer.mul(s.momentum).add(d.mul(sum(1).sub(s.dampening)));
+        out.momentumBuffer = buf;
+        d = o.nesterov ? d.add(buf.mul(s.momentum)) : buf;
+      }
+      out.update = d.mul(s.lr.neg());
+      return out;
+    },
+  );
 }
 
 export const sgd = definePlugin({

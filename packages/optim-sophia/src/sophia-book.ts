@@ -1,4 +1,4 @@
-import { tf, DescentError, type GradientTransform, type Hyperparams, type ParamMap, type StateTree } from '@descent/tensor';
+import { tf, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type Hyperparams, type ParamMap, type StateTree } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `sophia-book`: the Sophia of the book's companion code (dldna advanced.Sophia), its names and defaults. */
@@ -61,19 +61,11 @@ function build(c: SophiaBookConfig): GradientTransform<SophiaBookState> {
         const p = params?.[name];
         const slot = state.slots[name] ?? (p ? fresh(p) : undefined);
         if (slot === undefined) throw new Error(`sophia-book: no state for "${name}" and no parameter to initialise it from`);
-        const r = tf.tidy(() => {
-          let g = grad;
-          if (weightDecay !== 0) {
-            if (!p) throw new DescentError('NO_PARAMS', `sophia-book: weight decay needs the value of "${name}"; pass the parameters to update()`);
-            g = tf.add(g, tf.mul(p, weightDecay));
-          }
-          const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-          const hessian = refresh ? tf.add(tf.mul(slot.hessian, beta2), tf.mul(tf.mul(g, 1 - beta2), g)) : slot.hessian;
-          const update = tf.mul(tf.clipByValue(tf.div(expAvg, tf.add(tf.mul(hessian, rho), 1e-8)), -1, 1), -lr);
-          return { update, expAvg, hessian } as never;
-        }) as unknown as { update: tf.Tensor } & SophiaBookSlot;
+        const decay = weightDecay !== 0;
+        if (decay && !p) throw new DescentError('NO_PARAMS', `sophia-book: weight decay needs the value of "${name}"; pass the parameters to update()`);
+        const r = sophiaBookProgram(decay, refresh).run({ grad, param: decay ? p : undefined, expAvg: slot.expAvg, hessian: slot.hessian }, { lr, beta1, beta2, rho, weightDecay });
         updates[name] = r.update;
-        slots[name] = { expAvg: r.expAvg, hessian: r.hessian };
+        slots[name] = { expAvg: r.expAvg, hessian: refresh ? r.hessian : slot.hessian };
       }
       return { updates, state: { hyper: state.hyper, steps, slots } };
     },
@@ -81,6 +73,31 @@ function build(c: SophiaBookConfig): GradientTransform<SophiaBookState> {
 }
 
 const beta = (which: string) => schema.number({ min: 0, max: 1, exclusiveMax: true, description: `${which}, 0 ≤ β < 1` });
+
+type SophiaBookProgram = ReturnType<typeof makeSophiaBookProgram>;
+const programs = new Map<string, SophiaBookProgram>();
+
+/** One step of the book's Sophia per element as one program (cached per variant): the book's operations, in its order. */
+function sophiaBookProgram(decay: boolean, refresh: boolean): SophiaBookProgram {
+  const key = `${decay}/${refresh}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeSophiaBookProgram(decay, refresh)));
+  return p;
+}
+
+function makeSophiaBookProgram(decay: boolean, refresh: boolean) {
+  return elementwiseProgram('sophia-book', ['grad', 'param', 'expAvg', 'hessian'], ['lr', 'beta1', 'beta2', 'rho', 'weightDecay'], (x, s) => {
+    const g: Expr = decay ? x.grad.add(x.param.mul(s.weightDecay)) : x.grad;
+    const out: Record<string, Expr> = {};
+    const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+    out.expAvg = expAvg;
+    let hessian = x.hessian;
+    if (refresh) out.hessian = hessian = x.hessian.mul(s.beta2).add(g.mul(sum(1).sub(s.beta2)).mul(g));
+    // clip(m/(ρ·h + 1e-8), −1, 1) as min(max(·, −1), 1).
+    out.update = expAvg.div(hessian.mul(s.rho).add(1e-8)).maximum(-1).minimum(1).mul(s.lr.neg());
+    return out;
+  });
+}
 
 export const sophiaBook = definePlugin({
   id: 'sophia-book',

@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, InvalidParameterError, type GradientTransform, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, InvalidParameterError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /**
@@ -79,28 +79,53 @@ function build(c: SophiaConfig): GradientTransform<SophiaState> {
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), hessian: tf.zerosLike(p) }),
     update(grad, slot, { hyper: h, param, name, extras }) {
       const { lr, beta1, beta2, rho, batchSize, weightDecay, eps } = h as SophiaHyper;
-      let hessian = slot.hessian;
       const estimate = extras?.hessianDiag?.[name];
-      if (estimate) {
-        if (!tf.util.arraysEqual(estimate.shape, grad.shape)) {
-          throw new InvalidParameterError(`extras.hessianDiag["${name}"].shape`, estimate.shape, `[${grad.shape}] (the parameter's shape)`);
-        }
-        hessian = tf.add(tf.mul(slot.hessian, beta2), tf.mul(estimate, 1 - beta2));
+      if (estimate && !tf.util.arraysEqual(estimate.shape, grad.shape)) {
+        throw new InvalidParameterError(`extras.hessianDiag["${name}"].shape`, estimate.shape, `[${grad.shape}] (the parameter's shape)`);
       }
-      const g = maximize ? tf.neg(grad) : grad;
-      let decay: tf.Tensor | undefined;
-      if (weightDecay !== 0) {
-        const p = param ?? missingParam(name);
-        // θ·(1 − lr·λ) − θ is exact in float32 (Sterbenz): θ + update rounds like param.mul_().
-        decay = tf.sub(tf.mul(p, 1 - lr * weightDecay), p);
-      }
-      const expAvg = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(g, 1 - beta1));
-      // sign(m)·min(|m|/d, 1) = clip(m/d, −1, 1) for d > 0, without tf.sign (see @descent/optim-lion).
-      const denom = tf.add(tf.mul(tf.relu(hessian), rho * batchSize), eps);
-      const step = tf.mul(tf.clipByValue(tf.div(expAvg, denom), -1, 1), -lr);
-      return { update: decay ? tf.add(decay, step) : step, slot: { step: slot.step + 1, expAvg, hessian } };
+      const decay = weightDecay !== 0;
+      const out = sophiaProgram({ maximize, decay, estimate: estimate !== undefined }).run(
+        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, hessian: slot.hessian, estimate },
+        { lr, beta1, beta2, rho, batchSize, weightDecay, eps },
+      );
+      return { update: out.update, slot: { step: slot.step + 1, expAvg: out.expAvg, hessian: estimate ? out.hessian : slot.hessian } };
     },
   });
+}
+
+type SophiaOptions = { maximize: boolean; decay: boolean; estimate: boolean };
+type SophiaProgram = ReturnType<typeof makeSophiaProgram>;
+const programs = new Map<string, SophiaProgram>();
+
+/** One Sophia step per element as one program (cached per variant): the reference's operations, in its order. */
+function sophiaProgram(o: SophiaOptions): SophiaProgram {
+  const key = `${o.maximize}/${o.decay}/${o.estimate}`;
+  let p = programs.get(key);
+  if (p === undefined) programs.set(key, (p = makeSophiaProgram(o)));
+  return p;
+}
+
+function makeSophiaProgram(o: SophiaOptions) {
+  return elementwiseProgram(
+    'sophia',
+    ['grad', 'param', 'expAvg', 'hessian', 'estimate'],
+    ['lr', 'beta1', 'beta2', 'rho', 'batchSize', 'weightDecay', 'eps'],
+    (x, s) => {
+      const out: Record<string, Expr> = {};
+      let hessian = x.hessian;
+      if (o.estimate) out.hessian = hessian = x.hessian.mul(s.beta2).add(x.estimate.mul(sum(1).sub(s.beta2)));
+      const g = o.maximize ? x.grad.neg() : x.grad;
+      // θ·(1 − lr·λ) − θ is exact in float32 (Sterbenz): θ + update rounds like param.mul_().
+      const decay = o.decay ? x.param.mul(sum(1).sub(s.lr.mul(s.weightDecay))).sub(x.param) : undefined;
+      const expAvg = x.expAvg.mul(s.beta1).add(g.mul(sum(1).sub(s.beta1)));
+      out.expAvg = expAvg;
+      // sign(m)·min(|m|/d, 1) = clip(m/d, −1, 1) for d > 0; relu(h) = max(h, 0), clip = min(max(·, −1), 1).
+      const denom = hessian.maximum(0).mul(s.rho.mul(s.batchSize)).add(s.eps);
+      const step = expAvg.div(denom).maximum(-1).minimum(1).mul(s.lr.neg());
+      out.update = decay ? decay.add(step) : step;
+      return out;
+    },
+  );
 }
 
 function missingParam(name: string): never {

@@ -11,7 +11,7 @@ import { tmpdir, loadavg } from 'node:os';
 import { useBackend, tf, paramsOf } from '@descent/tensor';
 import { loadFashionMnist } from '@descent/datasets';
 import { simpleNetwork } from '@descent/models';
-import { modelProblem, topEigenpairs, hutchinsonTrace } from '@descent/hessian';
+import { modelProblem, topEigenpairs, hutchinsonTrace, hessianOperator } from '@descent/hessian';
 import { adam } from '@descent/optim-adam';
 import { train } from '@descent/train';
 import { summary, python, fmt, machine } from './lib.mjs';
@@ -27,6 +27,9 @@ export async function benchHessian(reps = 2, iters = 20, samples = 20) {
   const warm = await train({ model, optimizer: adam.create({ lr: 1e-3 }), train: trainSet.subset(0, 10240), epochs: 1, batchSize: 256, seed: 0, progress: 'none', checkpoint: false });
   warm.optimizer?.dispose?.();
   const problem = modelProblem(model, batch.x, batch.y);
+  const probe = hessianOperator(problem);
+  const method = probe.method;
+  probe.dispose();
   const cases = {
     top1: () => topEigenpairs(problem, { topN: 1, maxIterations: iters, tolerance: 0, seed: 1 }),
     top5: () => topEigenpairs(problem, { topN: 5, maxIterations: iters, tolerance: 0, seed: 1 }),
@@ -68,7 +71,7 @@ export async function benchHessian(reps = 2, iters = 20, samples = 20) {
   rmSync(dir, { recursive: true, force: true });
   tf.dispose([batch.x, batch.y]);
   model.dispose();
-  return { backend, descent, torch, reps, iters, samples, leaked };
+  return { backend, descent, torch, reps, iters, samples, leaked, method };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -80,7 +83,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(machine());
   console.log(`load average (1, 5, 15 min) at the start: ${load0.map((v) => v.toFixed(2)).join(', ')}; at the end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`);
   console.log(`Hessian of the ReLU SimpleNetwork (283,914 weights), 256 FashionMNIST test images; power iteration ${r.iters} products per eigenvalue (no early stop), Hutchinson ${r.samples} Rademacher vectors; median (min–max) of ${r.reps} after a warm-up.`);
-  console.log(`Descent: @descent/hessian on tfjs ${r.backend.backend} ${tf.version_core} (each product recomputes loss, gradient and the second backward). PyTorch ${r.torch.torch}, set_num_threads(${r.torch.threads}) with OpenBLAS's own threads, PyHessian's scheme (gradient graph once, retain_graph).`);
+  console.log(`Descent: @descent/hessian on tfjs ${r.backend.backend} ${tf.version_core} (Hessian-vector products by ${r.method === 'r-op' ? 'the R-operator: forward pieces once per call, forward and backward R-passes per product' : 'double backprop: each product recomputes loss, gradient and the second backward'}). PyTorch ${r.torch.torch}, set_num_threads(${r.torch.threads}) with OpenBLAS's own threads, PyHessian's scheme (gradient graph once, retain_graph).`);
   console.log('');
   console.log('| case | Descent | PyTorch | PyTorch / Descent | Descent values | PyTorch values |');
   console.log('|---|---:|---:|---:|---|---|');

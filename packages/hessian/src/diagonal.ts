@@ -1,5 +1,5 @@
 import { tf, Rng, checkNumber, type ParamMap } from '@descent/tensor';
-import { hessianVectorProduct, type LossProblem } from './hvp';
+import { hessianOperator, type LossProblem } from './hvp';
 import { rademacherLike, dispose } from './vectors';
 import { crossEntropy } from './second-order';
 
@@ -8,15 +8,23 @@ export function hutchinsonDiagonal(problem: LossProblem, options: { samples?: nu
   const samples = checkNumber('samples', options.samples ?? 1, { min: 1, integer: true });
   const rng = options.rng ?? new Rng(0);
   const sum: ParamMap = Object.fromEntries(problem.params.map((p) => [p.name, tf.zerosLike(p)]));
-  for (let s = 0; s < samples; s++) {
-    const z = rademacherLike(problem.params, rng);
-    const hz = hessianVectorProduct(problem, z);
-    for (const p of problem.params) {
-      const next = tf.tidy(() => tf.add(sum[p.name], tf.mul(z[p.name], hz[p.name])));
-      sum[p.name].dispose();
-      sum[p.name] = next;
+  const op = hessianOperator(problem);
+  try {
+    for (let s = 0; s < samples; s++) {
+      const z = rademacherLike(problem.params, rng);
+      const hz = op.apply(z);
+      for (const p of problem.params) {
+        const next = tf.tidy(() => tf.add(sum[p.name], tf.mul(z[p.name], hz[p.name])));
+        sum[p.name].dispose();
+        sum[p.name] = next;
+      }
+      dispose(z, hz);
     }
-    dispose(z, hz);
+  } catch (e) {
+    dispose(sum);
+    throw e;
+  } finally {
+    op.dispose();
   }
   return Object.fromEntries(Object.entries(sum).map(([k, t]) => { const m = tf.div(t, samples); t.dispose(); return [k, m]; }));
 }

@@ -1,7 +1,8 @@
 import { tf, Rng, checkNumber, InvalidParameterError, type ParamMap } from '@descent/tensor';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { hessianVectorProduct, type LossProblem } from './hvp';
-import { dot, normalize, orthogonalize, randomNormalLike, dispose, norm, scale } from './vectors';
+import { hessianOperator, type LossProblem } from './hvp';
+import { dot, dots, normalize, orthogonalize, randomNormalLike, dispose, norm, scale } from './vectors';
+import { DeflationBasis } from './deflation';
 
 export interface TopEigenOptions {
   /** How many eigenpairs (largest |λ| first). Default 1. */
@@ -31,29 +32,47 @@ export function topEigenpairs(problem: LossProblem, options: TopEigenOptions = {
   const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-3, { min: 0 });
   const rng = new Rng(options.seed ?? 0);
   const pairs: EigenPair[] = [];
-  for (let k = 0; k < topN; k++) {
-    const start = randomNormalLike(problem.params, rng);
-    let v = normalize(start);
-    dispose(start);
-    let value: number | undefined;
-    let iterations = 0;
-    for (let i = 0; i < maxIterations; i++) {
-      iterations = i + 1;
-      const ortho = orthogonalize(v, pairs.map((p) => p.vector));
-      dispose(v);
-      v = ortho;
-      const hv = hessianVectorProduct(problem, v);
-      const estimate = dot(hv, v);
-      dispose(v);
-      v = normalize(hv);
-      dispose(hv);
-      if (value !== undefined && Math.abs(value - estimate) / (Math.abs(value) + 1e-6) < tolerance) {
+  // Deflation projects out the earlier eigenvectors by modified Gram-Schmidt in matrix form (deflation.ts).
+  const found = new DeflationBasis(problem.params);
+  let v: ParamMap | undefined;
+  const op = hessianOperator(problem);
+  try {
+    for (let k = 0; k < topN; k++) {
+      const start = randomNormalLike(problem.params, rng);
+      v = normalize(start);
+      dispose(start);
+      let value: number | undefined;
+      let iterations = 0;
+      for (let i = 0; i < maxIterations; i++) {
+        iterations = i + 1;
+        if (found.size > 0) {
+          const ortho: ParamMap = found.project(v);
+          dispose(v);
+          v = ortho;
+        }
+        const hv = op.apply(v);
+        // λ estimate ⟨Hv, v⟩ and ‖Hv‖ read back together; then v = Hv / (‖Hv‖ + 1e-6) as normalize does.
+        const [estimate, squared] = dots([[hv, v], [hv, hv]]);
+        dispose(v);
+        v = scale(hv, 1 / (Math.sqrt(squared) + 1e-6));
+        dispose(hv);
+        if (value !== undefined && Math.abs(value - estimate) / (Math.abs(value) + 1e-6) < tolerance) {
+          value = estimate;
+          break;
+        }
         value = estimate;
-        break;
       }
-      value = estimate;
+      pairs.push({ value: value!, vector: v, iterations });
+      v = undefined;
+      if (k + 1 < topN) found.add(pairs[k].vector);
     }
-    pairs.push({ value: value!, vector: v, iterations });
+  } catch (e) {
+    pairs.forEach((p) => dispose(p.vector));
+    dispose(v);
+    throw e;
+  } finally {
+    op.dispose();
+    found.dispose();
   }
   return pairs;
 }
@@ -98,20 +117,28 @@ export function lanczos(problem: LossProblem, options: { steps?: number; topN?: 
   if (!options.start) dispose(start);
   const alpha: number[] = [];
   const beta: number[] = [];
-  for (let j = 0; j < steps; j++) {
-    const w = hessianVectorProduct(problem, basis[j]);
-    alpha.push(dot(w, basis[j]));
-    // Full reorthogonalisation against every basis vector keeps the Ritz values clean.
-    const r = orthogonalize(w, basis);
-    dispose(w);
-    const b = norm(r);
-    if (j === steps - 1 || b < 1e-10) {
+  const op = hessianOperator(problem);
+  try {
+    for (let j = 0; j < steps; j++) {
+      const w = op.apply(basis[j]);
+      alpha.push(dot(w, basis[j]));
+      // Full reorthogonalisation against every basis vector keeps the Ritz values clean.
+      const r = orthogonalize(w, basis);
+      dispose(w);
+      const b = norm(r);
+      if (j === steps - 1 || b < 1e-10) {
+        dispose(r);
+        break;
+      }
+      beta.push(b);
+      basis.push(scale(r, 1 / b));
       dispose(r);
-      break;
     }
-    beta.push(b);
-    basis.push(scale(r, 1 / b));
-    dispose(r);
+  } catch (e) {
+    dispose(...basis);
+    throw e;
+  } finally {
+    op.dispose();
   }
   const m = alpha.length;
   const { values, vectors } = tridiagonalEigen(alpha, beta.slice(0, m - 1));

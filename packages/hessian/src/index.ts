@@ -3,7 +3,7 @@
  * top eigenpairs (power iteration, Lanczos), traces, spectral densities, diagonal estimates.
  */
 export { enableSecondOrderGradients, crossEntropy } from './second-order';
-export { hessianVectorProduct, finiteDifferenceHvp, lossAndGradient, modelProblem, type LossProblem } from './hvp';
+export { hessianVectorProduct, hessianOperator, finiteDifferenceHvp, lossAndGradient, modelProblem, type LossProblem, type HessianOperator, type HvpMethod } from './hvp';
 export { topEigenpairs, lanczos, tridiagonalEigen, type EigenPair, type TopEigenOptions, type LanczosResult } from './eigen';
 export { hutchinsonTrace, type TraceResult } from './trace';
 export { spectralDensity, quadratureRun, densityOnGrid, type SpectralDensity, type QuadratureRun } from './density';

@@ -1,6 +1,6 @@
 import { Rng, checkNumber } from '@descent/tensor';
-import { hessianVectorProduct, type LossProblem } from './hvp';
-import { dot, rademacherLike, dispose } from './vectors';
+import { hessianOperator, type LossProblem } from './hvp';
+import { rademacherLike, dispose } from './vectors';
 
 export interface TraceResult {
   /** Mean of the vᵀHv samples. */
@@ -20,15 +20,19 @@ export function hutchinsonTrace(problem: LossProblem, options: { maxIterations?:
   const rng = new Rng(options.seed ?? 0);
   const samples: number[] = [];
   let trace = 0;
-  for (let i = 0; i < maxIterations; i++) {
-    const v = rademacherLike(problem.params, rng);
-    const hv = hessianVectorProduct(problem, v);
-    samples.push(dot(hv, v));
-    dispose(v, hv);
-    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-    const done = Math.abs(mean - trace) / (Math.abs(trace) + 1e-6) < tolerance;
-    trace = mean;
-    if (done) break;
+  const op = hessianOperator(problem);
+  try {
+    for (let i = 0; i < maxIterations; i++) {
+      const v = rademacherLike(problem.params, rng);
+      samples.push(op.quadraticForm(v));
+      dispose(v);
+      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+      const done = Math.abs(mean - trace) / (Math.abs(trace) + 1e-6) < tolerance;
+      trace = mean;
+      if (done) break;
+    }
+  } finally {
+    op.dispose();
   }
   const n = samples.length;
   const variance = n > 1 ? samples.reduce((s, x) => s + (x - trace) ** 2, 0) / (n - 1) : 0;

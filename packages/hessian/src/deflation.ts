@@ -1,14 +1,13 @@
-import { tf, type ParamMap } from '@descent/tensor';
+import { tf, dotProducts, elementwiseProgram, type ParamMap } from '@descent/tensor';
 
 /**
- * The eigenvectors found so far, for deflation: per parameter the k vectors stacked into one
- * matrix [k, n], and their Gram matrix. Projecting a vector out of all of them is then two matrix
- * products per parameter and one synchronisation, where one Gram-Schmidt step per vector costs
- * about 40 kernels (two per parameter for the inner product, two for the update) and a
- * synchronisation each — most of it dispatch overhead.
+ * The eigenvectors found so far, for deflation. Projecting a vector out of all of them is one
+ * call for the k inner products ⟨x, b_j⟩ (dotProducts) and one element-wise program over the
+ * parameters for x − Σ_j c_j·b_j, where one Gram-Schmidt step per vector costs about 40 kernels
+ * (two per parameter for the inner product, two for the update) and a synchronisation each —
+ * most of it dispatch overhead.
  */
 export class DeflationBasis {
-  private stacks: Record<string, tf.Tensor2D> = {};
   private gram: number[][] = [];
   private vectors: ParamMap[] = [];
 
@@ -21,13 +20,11 @@ export class DeflationBasis {
   /** Adds a vector (the caller keeps ownership of `v`; it must stay alive until dispose). */
   add(v: ParamMap): void {
     this.vectors.push(v);
-    tf.dispose(Object.values(this.stacks));
-    this.stacks = tf.tidy(() => Object.fromEntries(this.params.map((p) => [p.name, tf.stack(this.vectors.map((u) => tf.reshape(u[p.name], [-1])))])) as Record<string, tf.Tensor2D>);
     const k = this.vectors.length;
-    const g = tf.tidy(() => tf.addN(this.params.map((p) => tf.matMul(this.stacks[p.name], this.stacks[p.name], false, true))));
-    const flat = g.dataSync();
-    g.dispose();
-    this.gram = Array.from({ length: k }, (_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
+    // The new row and column of the Gram matrix ⟨b_i, b_j⟩.
+    const row = dotProducts(this.vectors.map((u) => this.pairs(u, v)));
+    this.gram.forEach((r, i) => r.push(row[i]));
+    this.gram.push(row.slice(0, k));
   }
 
   /**
@@ -39,23 +36,46 @@ export class DeflationBasis {
   project(x: ParamMap): ParamMap {
     const k = this.vectors.length;
     if (k === 0) return Object.fromEntries(Object.entries(x).map(([n, t]) => [n, t.clone()]));
-    const d = tf.tidy(() => tf.addN(this.params.map((p) => tf.matMul(this.stacks[p.name], tf.reshape(x[p.name], [-1, 1])))));
-    const dx = d.dataSync();
-    d.dispose();
+    const dx = dotProducts(this.vectors.map((u) => this.pairs(x, u)));
     const c: number[] = [];
     for (let j = 0; j < k; j++) {
       let cj = dx[j];
       for (let i = 0; i < j; i++) cj -= c[i] * this.gram[i][j];
       c.push(cj);
     }
-    return tf.tidy(() => {
-      const row = tf.tensor2d(c, [1, k]);
-      return Object.fromEntries(this.params.map((p) => [p.name, tf.sub(x[p.name], tf.reshape(tf.matMul(row, this.stacks[p.name]), p.shape))]));
-    });
+    const program = projection(k);
+    const scalars = Object.fromEntries(c.map((cj, j) => [`c${j}`, cj]));
+    const outs = program.runMany(this.params.map((p) => ({ inputs: { x: x[p.name], ...Object.fromEntries(this.vectors.map((u, j) => [`b${j}`, u[p.name]])) }, scalars })));
+    return Object.fromEntries(this.params.map((p, i) => [p.name, outs[i].out]));
   }
 
-  dispose(): void {
-    tf.dispose(Object.values(this.stacks));
-    this.stacks = {};
+  private pairs(a: ParamMap, b: ParamMap): Array<readonly [tf.Tensor, tf.Tensor]> {
+    return this.params.map((p) => [a[p.name], b[p.name]] as const);
   }
+
+  /** Forgets the vectors (their tensors stay the caller's). */
+  dispose(): void {
+    this.vectors = [];
+    this.gram = [];
+  }
+}
+
+type Projection = ReturnType<typeof makeProjection>;
+const projections = new Map<number, Projection>();
+
+/** x − Σ_j c_j·b_j for k vectors, subtracted one after the other (cached per k). */
+function projection(k: number): Projection {
+  let p = projections.get(k);
+  if (p === undefined) projections.set(k, (p = makeProjection(k)));
+  return p;
+}
+
+function makeProjection(k: number) {
+  const bs = Array.from({ length: k }, (_, j) => `b${j}`);
+  const cs = Array.from({ length: k }, (_, j) => `c${j}`);
+  return elementwiseProgram(`deflate-${k}`, ['x', ...bs], cs, (inp, s) => {
+    let out = inp.x;
+    bs.forEach((b, j) => (out = out.sub(inp[b].mul(s[cs[j]]))));
+    return { out };
+  });
 }

@@ -1,4 +1,4 @@
-import { tf, type ParamMap } from '@descent/tensor';
+import { tf, denseChainHvp, denseChainHvpAvailable, type ChainHvpOp, type ParamMap } from '@descent/tensor';
 
 /**
  * The exact fast path for Hessian-vector products: Pearlmutter's R-operator (1994) on a chain of
@@ -240,6 +240,28 @@ export function prepareDenseChain(steps: Step[], inputs: tf.Tensor, labels: tf.T
     return { pScaled: scaled, probs: p };
   });
 
+  /** The chain as the native kernel's ops (with this v's parts), from the first parametrised layer on, and where each op's products go. */
+  const nativeOps = (v: ParamMap): { ops: ChainHvpOp[]; names: Array<{ kernel?: string; bias?: string }> } => {
+    const ops: ChainHvpOp[] = [];
+    const names: Array<{ kernel?: string; bias?: string }> = [];
+    for (let i = first; i < steps.length; i++) {
+      const step = steps[i];
+      const s = saved[i];
+      if (step.kind === 'act') {
+        ops.push({ kind: 'act', d1: s.d1!, d2delta: s.d2delta });
+        names.push({});
+      } else if (step.kind === 'dense') {
+        const wantKernel = wanted.has(step.kernel), wantBias = step.bias !== null && wanted.has(step.bias);
+        ops.push({
+          kind: 'dense', input: s.a, kernel: step.kernel, delta: s.delta, wantKernel, wantBias,
+          vKernel: wantKernel ? v[step.kernel.name] : undefined, vBias: wantBias ? v[step.bias!.name] : undefined,
+        });
+        names.push({ kernel: wantKernel ? step.kernel.name : undefined, bias: wantBias ? step.bias!.name : undefined });
+      } // flatten: the rows are already flat
+    }
+    return { ops, names };
+  };
+
   // Everything kept above except the caller's input tensor.
   const owned = (): tf.Tensor[] => [pScaled, probs, ...saved.flatMap((s) => [s.a, s.d1, s.d2delta, s.delta].filter((t): t is tf.Tensor => !!t && t !== inputs))];
   let disposed = false;
@@ -251,6 +273,16 @@ export function prepareDenseChain(steps: Step[], inputs: tf.Tensor, labels: tf.T
         const out: ParamMap = {};
         if (first < 0) {
           for (const p of params) out[p.name] = tf.zerosLike(p);
+          return out;
+        }
+        // One native call where @descent/native-blas provides it: the same passes as below.
+        if (denseChainHvpAvailable()) {
+          const { ops, names } = nativeOps(v);
+          denseChainHvp(ops, pScaled, probs)!.forEach((product, k) => {
+            if (names[k].kernel) out[names[k].kernel!] = product.kernel!;
+            if (names[k].bias) out[names[k].bias!] = product.bias!;
+          });
+          for (const p of params) if (!out[p.name]) out[p.name] = tf.zerosLike(p);
           return out;
         }
         const rIn: Array<tf.Tensor | null> = new Array(steps.length).fill(null);

@@ -1,5 +1,5 @@
-import { describe, it, expect, beforeAll } from 'vitest';
-import { tf, useBackend, InvalidParameterError, type ParamMap } from '@descent/tensor';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { tf, useBackend, setNativeFusion, denseChainHvpAvailable, InvalidParameterError, type ParamMap } from '@descent/tensor';
 import { hessianVectorProduct, hessianOperator, modelProblem, topEigenpairs, hutchinsonTrace, crossEntropy, dot, norm, type LossProblem } from '@descent/hessian';
 import { fixture, relErr, type Case } from './fixture';
 
@@ -45,9 +45,35 @@ function compare(problem: LossProblem, seed = 7) {
   return out;
 }
 
-describe("Pearlmutter's R-operator (the fast path for dense chains)", () => {
+// Both ways the R-passes run: the native kernel (where @descent/native-blas is built) and TensorFlow.js ops.
+describe.each([
+  ['native kernel where built', true],
+  ['TensorFlow.js ops', false],
+])("Pearlmutter's R-operator (the fast path for dense chains): %s", (_label, fused) => {
   beforeAll(async () => {
     await useBackend('wasm');
+    setNativeFusion(fused);
+  });
+  afterAll(() => {
+    setNativeFusion(true);
+  });
+
+  it('runs one native kernel per product where the addon provides it, TensorFlow.js ops otherwise', async () => {
+    const c = fixture.cases[0];
+    const model = fixtureModel(c);
+    const x = tf.tensor2d(c.x, [c.y.length, c.sizes[0]]);
+    const y = tf.tensor1d(c.y, 'int32');
+    const problem = modelProblem(model, x, y);
+    const op = hessianOperator(problem);
+    const v = randomDirection(problem, 3);
+    const info = await tf.profile(() => Object.values(op.apply(v)));
+    tf.dispose(info.result as tf.Tensor[]);
+    const names = info.kernels.map((k) => k.name);
+    if (fused && denseChainHvpAvailable()) expect(names).toEqual(['DescentDenseChainHvp']);
+    else expect(names).toContain('BatchMatMul');
+    op.dispose();
+    tf.dispose([...Object.values(v), x, y]);
+    model.dispose();
   });
 
   for (const c of fixture.cases) {

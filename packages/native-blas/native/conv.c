@@ -149,24 +149,6 @@ static void col2im(const geom_t *g, const float *col, float *dx, int64_t r0, int
   }
 }
 
-enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SIGMOID = 3, ACT_ELU = 4, ACT_LEAKYRELU = 5 };
-
-/* y[r, :] += bias, then the activation, for rows × n (same codes as sgemm's). */
-static void bias_act(float *y, int64_t rows, int64_t n, const float *bias, int act, float alpha) {
-  for (int64_t r = 0; r < rows; r++) {
-    float *row = y + r * n;
-    if (bias) for (int64_t j = 0; j < n; j++) row[j] += bias[j];
-    switch (act) {
-      case ACT_RELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : 0.f; break;
-      case ACT_RELU6: for (int64_t j = 0; j < n; j++) { float v = row[j] > 0.f ? row[j] : 0.f; row[j] = v < 6.f ? v : 6.f; } break;
-      case ACT_SIGMOID: for (int64_t j = 0; j < n; j++) row[j] = 1.f / (1.f + expf(-row[j])); break;
-      case ACT_ELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : expm1f(row[j]); break;
-      case ACT_LEAKYRELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : alpha * row[j]; break;
-      default: break;
-    }
-  }
-}
-
 static float *scratch(napi_env env, int64_t floats) {
   float *p = (float *)malloc((size_t)(floats > 0 ? floats : 1) * sizeof(float));
   if (!p) fail(env, "ERR_NOMEM", "conv: cannot allocate the im2col buffer");
@@ -185,12 +167,13 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
   geom_t g;
   if (!read_geom(env, argv[1], &g)) return NULL;
+  use_threads();
   int64_t xOff, fOff, yOff, biasOff, act;
   float alpha;
   if (!get_i64(env, argv[2], &xOff, "xOff") || !get_i64(env, argv[3], &fOff, "filterOff") || !get_i64(env, argv[4], &yOff, "yOff") ||
       !get_i64(env, argv[5], &biasOff, "biasOff") || !get_i64(env, argv[6], &act, "activation") || !get_f32(env, argv[7], &alpha, "actAlpha"))
     return NULL;
-  if (act < ACT_LINEAR || act > ACT_LEAKYRELU) { fail(env, "ERR_ARGS", "activation must be 0..5"); return NULL; }
+  if (act < ACT_LINEAR || act > ACT_LAST) { fail(env, "ERR_ARGS", "activation must be 0..6"); return NULL; }
   const int64_t k = g.kh * g.kw * g.cin, rows = g.n * g.oh * g.ow;
   if (!in_heap(env, xOff, g.n * g.h * g.w * g.cin, len, "x") || !in_heap(env, fOff, k * g.cout, len, "filter") ||
       !in_heap(env, yOff, rows * g.cout, len, "y") || (biasOff >= 0 && !in_heap(env, biasOff, g.cout, len, "bias")))
@@ -200,7 +183,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   float *y = (float *)(heap + yOff);
   if (k == 0) {
     for (int64_t i = 0; i < rows * g.cout; i++) y[i] = 0.f;
-    bias_act(y, rows, g.cout, bias, (int)act, alpha);
+    bias_activation(y, rows, g.cout, bias, g.cout, (int)act, alpha);
     return NULL;
   }
   const int pointwise = is_pointwise(&g);
@@ -213,7 +196,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
     if (!pointwise) im2col(&g, x, col, r0, r1);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)g.cout, (int)k, 1.f, a, (int)k, f, (int)g.cout, 0.f,
                 y + r0 * g.cout, (int)g.cout);
-    if (bias || act != ACT_LINEAR) bias_act(y + r0 * g.cout, m, g.cout, bias, (int)act, alpha);
+    if (bias || act != ACT_LINEAR) bias_activation(y + r0 * g.cout, m, g.cout, bias, g.cout, (int)act, alpha);
   }
   free(col);
   return NULL;
@@ -227,6 +210,7 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
   geom_t g;
   if (!read_geom(env, argv[1], &g)) return NULL;
+  use_threads();
   int64_t dyOff, fOff, dxOff;
   if (!get_i64(env, argv[2], &dyOff, "dyOff") || !get_i64(env, argv[3], &fOff, "filterOff") || !get_i64(env, argv[4], &dxOff, "dxOff"))
     return NULL;
@@ -267,6 +251,7 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
   geom_t g;
   if (!read_geom(env, argv[1], &g)) return NULL;
+  use_threads();
   int64_t xOff, dyOff, dwOff;
   if (!get_i64(env, argv[2], &xOff, "xOff") || !get_i64(env, argv[3], &dyOff, "dyOff") || !get_i64(env, argv[4], &dwOff, "dwOff")) return NULL;
   const int64_t k = g.kh * g.kw * g.cin, rows = g.n * g.oh * g.ow;
@@ -316,6 +301,7 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
   geom_t g;
   if (!read_geom(env, argv[1], &g)) return NULL;
+  use_threads();
   if (g.cin != g.cout) { fail(env, "ERR_ARGS", "maxPoolGrad: inChannels must equal outChannels"); return NULL; }
   int64_t xOff, dyOff, dxOff;
   if (!get_i64(env, argv[2], &xOff, "xOff") || !get_i64(env, argv[3], &dyOff, "dyOff") || !get_i64(env, argv[4], &dxOff, "dxOff")) return NULL;

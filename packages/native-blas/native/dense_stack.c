@@ -14,26 +14,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DS_LINEAR = 0, DS_RELU = 1, DS_TANH = 2, DS_SIGMOID = 3 };
 #define MAX_LAYERS 64
 
-static void activate(float *z, int64_t count, int act) {
+/* delta ⊙ f'(z), written with the layer's output h = f(z), as TensorFlow.js' gradients do. */
+DISPATCH static void times_derivative(float *restrict delta, const float *restrict h, int64_t count, int act) {
   switch (act) {
-    case DS_RELU: for (int64_t j = 0; j < count; j++) z[j] = z[j] > 0.f ? z[j] : 0.f; break;
-    case DS_TANH: for (int64_t j = 0; j < count; j++) z[j] = tanhf(z[j]); break;
-    case DS_SIGMOID: for (int64_t j = 0; j < count; j++) z[j] = 1.f / (1.f + expf(-z[j])); break;
+    case ACT_RELU: for (int64_t j = 0; j < count; j++) delta[j] = h[j] > 0.f ? delta[j] : 0.f; break;
+    case ACT_TANH: for (int64_t j = 0; j < count; j++) delta[j] = delta[j] * (1.f - h[j] * h[j]); break;
+    case ACT_SIGMOID: for (int64_t j = 0; j < count; j++) delta[j] = delta[j] * (h[j] * (1.f - h[j])); break;
     default: break;
   }
 }
 
-/* delta ⊙ f'(z), written with the layer's output h = f(z), as TensorFlow.js' gradients do. */
-static void times_derivative(float *delta, const float *h, int64_t count, int act) {
-  switch (act) {
-    case DS_RELU: for (int64_t j = 0; j < count; j++) delta[j] = h[j] > 0.f ? delta[j] : 0.f; break;
-    case DS_TANH: for (int64_t j = 0; j < count; j++) delta[j] = delta[j] * (1.f - h[j] * h[j]); break;
-    case DS_SIGMOID: for (int64_t j = 0; j < count; j++) delta[j] = delta[j] * (h[j] * (1.f - h[j])); break;
-    default: break;
+/* out[j] = Σ_r x[r, j]: a bias gradient, rows added in order (as the scalar loop did). */
+DISPATCH static void column_sums(float *restrict out, const float *restrict x, int64_t rows, int64_t cols) {
+  for (int64_t j = 0; j < cols; j++) out[j] = 0.f;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *restrict row = x + r * cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += row[j];
   }
+}
+
+/* Σ x² in double, eight partial sums (vectorised). Also the finiteness check: the squares of
+ * finite floats cannot overflow a double, so the sum is finite exactly when every x is. */
+DISPATCH static double sum_squares(const float *restrict x, int64_t count) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 8 <= count; j += 8)
+    for (int k = 0; k < 8; k++) acc[k] += (double)x[j + k] * x[j + k];
+  double s = 0;
+  for (; j < count; j++) s += (double)x[j] * x[j];
+  for (int k = 0; k < 8; k++) s += acc[k];
+  return s;
 }
 
 /*
@@ -92,7 +104,7 @@ static int heap_floats(napi_env env, uint8_t *heap, size_t len, double off, int6
  * denseStackGradients(heap, batch, dims, acts, xOff, yOff, yKind, wOffs, bOffs, statsOff, dwOffs, dbOffs)
  *
  * dims: Int32Array(L + 1) layer widths (dims[0] the input width); acts: Int32Array(L) activation
- * codes (0 linear, 1 relu, 2 tanh, 3 sigmoid), the last layer's output being the logits; x: batch ×
+ * codes (util.h: 0 linear, 1 relu, 3 sigmoid, 6 tanh), the last layer's output being the logits; x: batch ×
  * dims[0] floats; y: int32 class indices (yKind 0) or float32 targets batch × dims[L] (yKind 1);
  * wOffs/bOffs/dwOffs/dbOffs: Float64Array(L) byte offsets (bOffs[i] < 0: no bias, dbOffs ignored).
  * stats (2 + 4L floats): mean loss, number of rows whose arg-max is the label, then per layer
@@ -126,7 +138,7 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
     if (i > 0 && dims[i] > widest) widest = dims[i];
   }
   for (int64_t i = 0; i < L; i++)
-    if (acts[i] < DS_LINEAR || acts[i] > DS_SIGMOID) { fail(env, "ERR_ARGS", "denseStackGradients: unknown activation code"); return NULL; }
+    if (acts[i] != ACT_LINEAR && acts[i] != ACT_RELU && acts[i] != ACT_SIGMOID && acts[i] != ACT_TANH) { fail(env, "ERR_ARGS", "denseStackGradients: unknown activation code"); return NULL; }
   const int64_t classes = dims[L];
   float *x, *stats, *W[MAX_LAYERS], *b[MAX_LAYERS], *dW[MAX_LAYERS], *db[MAX_LAYERS];
   if (!in_heap(env, xOff, batch * dims[0], len, "x") || !in_heap(env, yOff, yKind == 0 ? batch : batch * classes, len, "y") ||
@@ -141,6 +153,7 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
     if (bOffs[i] >= 0 && (!heap_floats(env, heap, len, bOffs[i], dims[i + 1], "b", &b[i]) || !heap_floats(env, heap, len, dbOffs[i], dims[i + 1], "db", &db[i]))) return NULL;
   }
 
+  use_threads();
   /* Scratch: every layer's output (h[1..L], h[L] the logits, then their gradient) and a delta buffer. */
   int64_t total = 0;
   for (int64_t i = 1; i <= L; i++) total += batch * dims[i];
@@ -156,8 +169,7 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
   for (int64_t i = 0; i < L; i++) {
     const int64_t din = dims[i], dout = dims[i + 1];
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)dout, (int)din, 1.f, h[i], (int)din, W[i], (int)dout, 0.f, h[i + 1], (int)dout);
-    if (b[i]) for (int64_t r = 0; r < batch; r++) { float *row = h[i + 1] + r * dout; for (int64_t j = 0; j < dout; j++) row[j] += b[i][j]; }
-    activate(h[i + 1], batch * dout, acts[i]);
+    bias_activation(h[i + 1], batch, dout, b[i], dout, acts[i], 0.f);
   }
 
   /* Loss, accuracy and the gradient of the mean loss with respect to the network's output. */
@@ -204,10 +216,7 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
     const int64_t din = dims[i], dout = dims[i + 1];
     times_derivative(delta, h[i + 1], batch * dout, acts[i]); /* now with respect to the layer's pre-activation */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)din, (int)dout, (int)batch, 1.f, h[i], (int)din, delta, (int)dout, 0.f, dW[i], (int)dout);
-    if (db[i]) {
-      for (int64_t j = 0; j < dout; j++) db[i][j] = 0.f;
-      for (int64_t r = 0; r < batch; r++) { const float *row = delta + r * dout; for (int64_t j = 0; j < dout; j++) db[i][j] += row[j]; }
-    }
+    if (db[i]) column_sums(db[i], delta, batch, dout);
     if (i > 0) {
       float *next = delta == deltaA ? deltaB : deltaA;
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, (int)din, (int)dout, 1.f, delta, (int)dout, W[i], (int)dout, 0.f, next, (int)din);
@@ -217,17 +226,12 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
 
   /* Gradient statistics, so the caller checks and reports the step with one read. */
   for (int64_t i = 0; i < L; i++) {
-    double sw = 0, sb = 0;
-    const int64_t fan = (int64_t)dims[i] * dims[i + 1];
-    for (int64_t j = 0; j < fan; j++) sw += (double)dW[i][j] * dW[i][j];
-    if (db[i]) for (int64_t j = 0; j < dims[i + 1]; j++) sb += (double)db[i][j] * db[i][j];
-    int badW = 0, badB = 0;
-    for (int64_t j = 0; j < fan; j++) if (!isfinite(dW[i][j])) { badW = 1; break; }
-    if (db[i]) for (int64_t j = 0; j < dims[i + 1]; j++) if (!isfinite(db[i][j])) { badB = 1; break; }
+    const double sw = sum_squares(dW[i], (int64_t)dims[i] * dims[i + 1]);
+    const double sb = db[i] ? sum_squares(db[i], dims[i + 1]) : 0;
     stats[2 + 4 * i] = (float)sw;
     stats[3 + 4 * i] = (float)sb;
-    stats[4 + 4 * i] = (float)badW;
-    stats[5 + 4 * i] = (float)badB;
+    stats[4 + 4 * i] = isfinite(sw) ? 0.f : 1.f;
+    stats[5 + 4 * i] = isfinite(sb) ? 0.f : 1.f;
   }
   return NULL;
 }

@@ -20,26 +20,6 @@ extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 extern char *openblas_get_corename(void);
 
-enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SIGMOID = 3, ACT_ELU = 4, ACT_LEAKYRELU = 5 };
-
-static void bias_act(float *c, int64_t rows, int64_t n, const float *bias, int64_t bias_len, int act, float alpha) {
-  for (int64_t r = 0; r < rows; r++) {
-    float *row = c + r * n;
-    if (bias) {
-      if (bias_len == 1) { const float b0 = bias[0]; for (int64_t j = 0; j < n; j++) row[j] += b0; }
-      else for (int64_t j = 0; j < n; j++) row[j] += bias[j];
-    }
-    switch (act) {
-      case ACT_RELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : 0.f; break;
-      case ACT_RELU6: for (int64_t j = 0; j < n; j++) { float x = row[j] > 0.f ? row[j] : 0.f; row[j] = x < 6.f ? x : 6.f; } break;
-      case ACT_SIGMOID: for (int64_t j = 0; j < n; j++) row[j] = 1.f / (1.f + expf(-row[j])); break;
-      case ACT_ELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : expm1f(row[j]); break;
-      case ACT_LEAKYRELU: for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : alpha * row[j]; break;
-      default: break;
-    }
-  }
-}
-
 /*
  * sgemm(heap, transA, transB, m, n, k, alpha, aOff, bOff, beta, cOff,
  *       batch, strideA, strideB, strideC, biasOff, biasLen, activation, actAlpha)
@@ -70,7 +50,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     fail(env, "ERR_ARGS", "m, n, k, batch and strides must be non-negative (and m, n, k < 2^31)");
     return NULL;
   }
-  if (act < ACT_LINEAR || act > ACT_LEAKYRELU) { fail(env, "ERR_ARGS", "activation must be 0..5"); return NULL; }
+  if (act < ACT_LINEAR || act > ACT_LAST) { fail(env, "ERR_ARGS", "activation must be 0..6"); return NULL; }
   if (batch == 0 || m == 0 || n == 0) return NULL;
   /* Every matrix of the batch lies inside the heap. */
   if (!in_heap(env, aOff, (batch - 1) * sA + m * k, len, "A") || !in_heap(env, bOff, (batch - 1) * sB + k * n, len, "B") ||
@@ -82,6 +62,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     if (!in_heap(env, biasOff, biasLen, len, "bias")) return NULL;
     bias = (const float *)(heap + biasOff);
   }
+  use_threads();
   const int lda = ta ? (int)m : (int)k, ldb = tb ? (int)k : (int)n, ldc = (int)n;
   for (int64_t b = 0; b < batch; b++) {
     const float *A = (const float *)(heap + aOff) + b * sA;
@@ -94,7 +75,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
       cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, alpha, A, lda,
                   B, ldb, beta, C, ldc);
     }
-    if (bias || act != ACT_LINEAR) bias_act(C, m, n, bias, biasLen, (int)act, actAlpha);
+    if (bias || act != ACT_LINEAR) bias_activation(C, m, n, bias, biasLen, (int)act, actAlpha);
   }
   return NULL;
 }
@@ -128,7 +109,7 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   int64_t t;
   if (!get_i64(env, argv[0], &t, "threads")) return NULL;
   if (t < 1 || t > 1024) { fail(env, "ERR_ARGS", "threads must be in 1..1024"); return NULL; }
-  openblas_set_num_threads((int)t);
+  set_thread_count((int)t);
   return NULL;
 }
 
@@ -161,5 +142,6 @@ NAPI_MODULE_INIT() {
   register_elementwise(env, exports);
   register_conv(env, exports);
   register_dense_stack(env, exports);
+  register_chain_hvp(env, exports);
   return exports;
 }

@@ -21,12 +21,6 @@
 
 enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5, OP_NEG = 6, OP_ABS = 7, OP_SQRT = 8, OP_SIGN = 9, OP_SQUARE = 10, OP_COUNT = 11 };
 
-/* Portable baseline plus an AVX2 clone where GCC can dispatch at load time (glibc ifunc). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define DISPATCH __attribute__((target_clones("avx2", "default")))
-#else
-#define DISPATCH
-#endif
 
 /*
  * max/min as TensorFlow.js' wasm kernels compute them (std::max/std::min): a NaN in the first
@@ -75,38 +69,36 @@ static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void
 }
 
 /*
- * elementwise(heap, n, code, nIn, nS, nT, scalars, inOffsets, inBroadcast, outRegs, outOffsets)
+ * elementwise(heap, code, nIn, nS, nT, outRegs, groups)
  *
+ * Runs one program over several groups of tensors in one call (one group per parameter of an
+ * optimizer step: torch's "foreach" in one native call instead of one kernel per parameter).
  * code: Int32Array of [op, dst, a, b] instructions (b ignored by unary ops; dst a temporary);
- * scalars: Float64Array(nS); inOffsets: Float64Array(nIn) byte offsets; inBroadcast: Int32Array(nIn),
- * 1 where the input is a single value used for every element; outRegs: Int32Array(nOut), the
- * register each output is copied from; outOffsets: Float64Array(nOut) byte offsets of n floats.
- * Outputs must not overlap the inputs (the caller allocates them fresh).
+ * outRegs: Int32Array(nOut), the register each output is copied from. groups: Float64Array of
+ * G records of 1 + nS + 2·nIn + nOut numbers: n (elements), the nS scalars, the nIn input byte
+ * offsets, nIn broadcast flags (1: a single value used for every element), the nOut output byte
+ * offsets of n floats. Outputs must not overlap the inputs (the caller allocates them fresh).
  */
 static napi_value elementwise(napi_env env, napi_callback_info info) {
   napi_value argv[MAX_ARGS];
-  if (!get_args(env, info, 11, argv)) return NULL;
+  if (!get_args(env, info, 7, argv)) return NULL;
   uint8_t *heap; size_t len;
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
-  int64_t n, nIn, nS, nT;
-  if (!get_i64(env, argv[1], &n, "n") || !get_i64(env, argv[3], &nIn, "nIn") || !get_i64(env, argv[4], &nS, "nS") || !get_i64(env, argv[5], &nT, "nT")) return NULL;
-  int32_t *code, *inBroadcast, *outRegs;
-  double *scalars, *inOffsets, *outOffsets;
-  size_t codeLen, sLen, inLen, bLen, outLen, oLen;
-  if (!get_typed(env, argv[2], napi_int32_array, (void **)&code, &codeLen, "code") ||
-      !get_typed(env, argv[6], napi_float64_array, (void **)&scalars, &sLen, "scalars") ||
-      !get_typed(env, argv[7], napi_float64_array, (void **)&inOffsets, &inLen, "inOffsets") ||
-      !get_typed(env, argv[8], napi_int32_array, (void **)&inBroadcast, &bLen, "inBroadcast") ||
-      !get_typed(env, argv[9], napi_int32_array, (void **)&outRegs, &outLen, "outRegs") ||
-      !get_typed(env, argv[10], napi_float64_array, (void **)&outOffsets, &oLen, "outOffsets"))
+  int64_t nIn, nS, nT;
+  if (!get_i64(env, argv[2], &nIn, "nIn") || !get_i64(env, argv[3], &nS, "nS") || !get_i64(env, argv[4], &nT, "nT")) return NULL;
+  int32_t *code, *outRegs;
+  double *groups;
+  size_t codeLen, outLen, gLen;
+  if (!get_typed(env, argv[1], napi_int32_array, (void **)&code, &codeLen, "code") ||
+      !get_typed(env, argv[5], napi_int32_array, (void **)&outRegs, &outLen, "outRegs") ||
+      !get_typed(env, argv[6], napi_float64_array, (void **)&groups, &gLen, "groups"))
     return NULL;
-  const int64_t nRegs = nIn + nS + nT;
-  if (n < 0 || nIn < 0 || nS < 0 || nT < 0 || nRegs > MAX_REGS || codeLen % 4 != 0 || (int64_t)sLen != nS || (int64_t)inLen != nIn ||
-      (int64_t)bLen != nIn || outLen != oLen) {
+  const int64_t nRegs = nIn + nS + nT, nOut = (int64_t)outLen, rec = 1 + nS + 2 * nIn + nOut;
+  if (nIn < 0 || nS < 0 || nT < 0 || nRegs > MAX_REGS || codeLen % 4 != 0 || gLen % (size_t)rec != 0) {
     fail(env, "ERR_ARGS", "elementwise: inconsistent program sizes");
     return NULL;
   }
-  const int64_t ninstr = (int64_t)codeLen / 4;
+  const int64_t ninstr = (int64_t)codeLen / 4, G = (int64_t)gLen / rec;
   for (int64_t i = 0; i < ninstr; i++) {
     const int32_t op = code[4 * i], d = code[4 * i + 1], a = code[4 * i + 2], b = code[4 * i + 3];
     if (op < 0 || op >= OP_COUNT || d < nIn + nS || d >= nRegs || a < 0 || a >= nRegs || b < 0 || b >= nRegs) {
@@ -114,20 +106,23 @@ static napi_value elementwise(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  for (size_t k = 0; k < outLen; k++)
+  for (int64_t k = 0; k < nOut; k++)
     if (outRegs[k] < 0 || outRegs[k] >= nRegs) { fail(env, "ERR_ARGS", "elementwise: output register out of range"); return NULL; }
-  for (int64_t i = 0; i < nIn; i++) {
-    const double off = inOffsets[i];
-    if (off != (double)(int64_t)off || !in_heap(env, (int64_t)off, inBroadcast[i] ? 1 : n, len, "input")) return NULL;
+  /* Every range of every group is checked before anything is written. */
+  for (int64_t g = 0; g < G; g++) {
+    const double *r = groups + g * rec;
+    const double nd = r[0];
+    if (nd < 0 || nd != (double)(int64_t)nd) { fail(env, "ERR_ARGS", "elementwise: a group's element count must be a non-negative integer"); return NULL; }
+    const int64_t n = (int64_t)nd;
+    const double *inOff = r + 1 + nS, *inB = inOff + nIn, *outOff = inB + nIn;
+    for (int64_t i = 0; i < nIn; i++)
+      if (inOff[i] != (double)(int64_t)inOff[i] || !in_heap(env, (int64_t)inOff[i], inB[i] != 0 ? 1 : n, len, "input")) return NULL;
+    for (int64_t k = 0; k < nOut; k++)
+      if (outOff[k] != (double)(int64_t)outOff[k] || !in_heap(env, (int64_t)outOff[k], n, len, "output")) return NULL;
   }
-  for (size_t k = 0; k < outLen; k++) {
-    const double off = outOffsets[k];
-    if (off != (double)(int64_t)off || !in_heap(env, (int64_t)off, n, len, "output")) return NULL;
-  }
-  if (n == 0) return NULL;
 
   /* Scalars, broadcast inputs and temporaries live in CHUNK-float buffers. */
-  float *scratch = (float *)malloc(sizeof(float) * CHUNK * (size_t)(nS + nT + nIn));
+  float *scratch = (float *)malloc(sizeof(float) * CHUNK * (size_t)(nS + nT + nIn + 1));
   float **reg = (float **)malloc(sizeof(float *) * (size_t)(nRegs > 0 ? nRegs : 1));
   if (!scratch || !reg) {
     free(scratch); free(reg);
@@ -135,33 +130,93 @@ static napi_value elementwise(napi_env env, napi_callback_info info) {
     return NULL;
   }
   float *consts = scratch, *temps = scratch + CHUNK * nS, *bcast = temps + CHUNK * nT;
-  for (int64_t s = 0; s < nS; s++) {
-    const float v = (float)scalars[s];
-    for (int j = 0; j < CHUNK; j++) consts[CHUNK * s + j] = v;
-    reg[nIn + s] = consts + CHUNK * s;
-  }
   for (int64_t t = 0; t < nT; t++) reg[nIn + nS + t] = temps + CHUNK * t;
-  for (int64_t i = 0; i < nIn; i++)
-    if (inBroadcast[i]) {
-      const float v = *(const float *)(heap + (int64_t)inOffsets[i]);
-      for (int j = 0; j < CHUNK; j++) bcast[CHUNK * i + j] = v;
-      reg[i] = bcast + CHUNK * i;
+  for (int64_t g = 0; g < G; g++) {
+    const double *r = groups + g * rec;
+    const int64_t n = (int64_t)r[0];
+    if (n == 0) continue;
+    const double *scalars = r + 1, *inOff = scalars + nS, *inB = inOff + nIn, *outOff = inB + nIn;
+    for (int64_t s = 0; s < nS; s++) {
+      const float v = (float)scalars[s];
+      for (int j = 0; j < CHUNK; j++) consts[CHUNK * s + j] = v;
+      reg[nIn + s] = consts + CHUNK * s;
     }
-  for (int64_t start = 0; start < n; start += CHUNK) {
-    const int64_t m = n - start < CHUNK ? n - start : CHUNK;
     for (int64_t i = 0; i < nIn; i++)
-      if (!inBroadcast[i]) reg[i] = (float *)(heap + (int64_t)inOffsets[i]) + start;
-    run_chunk(code, ninstr, reg, m);
-    for (size_t k = 0; k < outLen; k++) memcpy((float *)(heap + (int64_t)outOffsets[k]) + start, reg[outRegs[k]], sizeof(float) * (size_t)m);
+      if (inB[i] != 0) {
+        const float v = *(const float *)(heap + (int64_t)inOff[i]);
+        for (int j = 0; j < CHUNK; j++) bcast[CHUNK * i + j] = v;
+        reg[i] = bcast + CHUNK * i;
+      }
+    for (int64_t start = 0; start < n; start += CHUNK) {
+      const int64_t m = n - start < CHUNK ? n - start : CHUNK;
+      for (int64_t i = 0; i < nIn; i++)
+        if (inB[i] == 0) reg[i] = (float *)(heap + (int64_t)inOff[i]) + start;
+      run_chunk(code, ninstr, reg, m);
+      for (int64_t k = 0; k < nOut; k++) memcpy((float *)(heap + (int64_t)outOff[k]) + start, reg[outRegs[k]], sizeof(float) * (size_t)m);
+    }
   }
   free(scratch);
   free(reg);
   return NULL;
 }
 
+/* Σ a·b in double, four partial sums (vectorised). */
+DISPATCH static double dot_double(const float *restrict a, const float *restrict b, int64_t n) {
+  double acc[4] = {0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4)
+    for (int k = 0; k < 4; k++) acc[k] += (double)a[j + k] * b[j + k];
+  double s = 0;
+  for (; j < n; j++) s += (double)a[j] * b[j];
+  return s + acc[0] + acc[1] + acc[2] + acc[3];
+}
+
+/*
+ * dots(heap, pairs, outOff, count): out[g] = Σ over the pairs of result g of ⟨a, b⟩, accumulated
+ * in double and stored as float32. pairs: Float64Array of records (g, aOff, bOff, n); out holds
+ * count floats. Inner products of parameter-space vectors (many tensors each) in one call.
+ */
+static napi_value dots(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  uint8_t *heap; size_t len;
+  if (!heap_of(env, argv[0], &heap, &len)) return NULL;
+  double *rec;
+  size_t recLen;
+  int64_t outOff, count;
+  if (!get_typed(env, argv[1], napi_float64_array, (void **)&rec, &recLen, "pairs") || !get_i64(env, argv[2], &outOff, "outOff") ||
+      !get_i64(env, argv[3], &count, "count"))
+    return NULL;
+  if (recLen % 4 != 0 || count < 0 || count > (1 << 20)) { fail(env, "ERR_ARGS", "dots: pairs must be records of 4 numbers, count in 0..2^20"); return NULL; }
+  if (!in_heap(env, outOff, count, len, "out")) return NULL;
+  const size_t P = recLen / 4;
+  for (size_t p = 0; p < P; p++) {
+    const double *r = rec + 4 * p;
+    if (r[0] < 0 || r[0] >= (double)count || r[0] != (double)(int64_t)r[0] || r[3] < 0 || r[3] != (double)(int64_t)r[3] ||
+        r[1] != (double)(int64_t)r[1] || r[2] != (double)(int64_t)r[2]) {
+      fail(env, "ERR_ARGS", "dots: a pair has a bad result index, offset or length");
+      return NULL;
+    }
+    if (!in_heap(env, (int64_t)r[1], (int64_t)r[3], len, "a") || !in_heap(env, (int64_t)r[2], (int64_t)r[3], len, "b")) return NULL;
+  }
+  double sums[64];
+  double *acc = count <= 64 ? sums : (double *)calloc((size_t)count, sizeof(double));
+  if (!acc) { fail(env, "ERR_MEMORY", "dots: out of memory"); return NULL; }
+  for (int64_t g = 0; g < count; g++) acc[g] = 0;
+  for (size_t p = 0; p < P; p++) {
+    const double *r = rec + 4 * p;
+    acc[(int64_t)r[0]] += dot_double((const float *)(heap + (int64_t)r[1]), (const float *)(heap + (int64_t)r[2]), (int64_t)r[3]);
+  }
+  float *out = (float *)(heap + outOff);
+  for (int64_t g = 0; g < count; g++) out[g] = (float)acc[g];
+  if (acc != sums) free(acc);
+  return NULL;
+}
+
 void register_elementwise(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"elementwise", NULL, elementwise, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dots", NULL, dots, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -1,7 +1,47 @@
 /* Argument and heap checks shared by the addon's functions. */
 #include "util.h"
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+extern void openblas_set_num_threads(int num_threads);
+extern int openblas_get_num_threads(void);
+
+static _Thread_local int thread_count = 0; /* 0: leave OpenBLAS's own setting */
+
+void set_thread_count(int n) {
+  thread_count = n;
+  openblas_set_num_threads(n);
+}
+
+void use_threads(void) {
+  if (thread_count > 0 && openblas_get_num_threads() != thread_count) openblas_set_num_threads(thread_count);
+}
+
+DISPATCH static void activate_row(float *restrict row, int64_t n, int act, float alpha) {
+  switch (act) {
+    case ACT_RELU: for (int64_t j = 0; j < n; j++) { const float v = row[j]; row[j] = v > 0.f ? v : 0.f; } break;
+    case ACT_RELU6: for (int64_t j = 0; j < n; j++) { const float v = row[j] > 0.f ? row[j] : 0.f; row[j] = v < 6.f ? v : 6.f; } break;
+    case ACT_SIGMOID: for (int64_t j = 0; j < n; j++) row[j] = 1.f / (1.f + expf(-row[j])); break;
+    case ACT_ELU: for (int64_t j = 0; j < n; j++) { const float v = row[j]; row[j] = v > 0.f ? v : expm1f(v); } break;
+    case ACT_LEAKYRELU: for (int64_t j = 0; j < n; j++) { const float v = row[j]; row[j] = v > 0.f ? v : alpha * v; } break;
+    case ACT_TANH: for (int64_t j = 0; j < n; j++) row[j] = tanhf(row[j]); break;
+    default: break;
+  }
+}
+
+DISPATCH static void add_bias_row(float *restrict row, const float *restrict bias, int64_t n) {
+  for (int64_t j = 0; j < n; j++) row[j] += bias[j];
+}
+
+void bias_activation(float *y, int64_t rows, int64_t n, const float *bias, int64_t biasLen, int act, float alpha) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = y + r * n;
+    if (bias && biasLen == 1) { const float b0 = bias[0]; for (int64_t j = 0; j < n; j++) row[j] += b0; }
+    else if (bias && biasLen > 0) add_bias_row(row, bias, n);
+    if (act != ACT_LINEAR) activate_row(row, n, act, alpha);
+  }
+}
 
 int fail(napi_env env, const char *code, const char *msg) {
   napi_throw_range_error(env, code, msg);

@@ -8,6 +8,14 @@
 
 #define MAX_ARGS 20
 
+/* Portable baseline plus an AVX2 clone where GCC can dispatch at load time (glibc ifunc): the
+ * element-wise loops vectorise 8 wide on AVX2 machines while the build stays -march-free. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define DISPATCH __attribute__((target_clones("avx2", "default")))
+#else
+#define DISPATCH
+#endif
+
 /* Throws a RangeError with `code` and `msg`; returns 0. */
 int fail(napi_env env, const char *code, const char *msg);
 /* The memory behind an ArrayBuffer or a TypedArray/DataView: its data pointer and byte length. */
@@ -20,9 +28,26 @@ int get_bool(napi_env env, napi_value v, int *out);
 /* [off, off + count floats) lies inside the heap (len bytes) and is float-aligned; else throws. */
 int in_heap(napi_env env, int64_t off, int64_t count, size_t len, const char *name);
 
+/* Activation codes shared by sgemm, conv2d and denseStackGradients. */
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_SIGMOID = 3, ACT_ELU = 4, ACT_LEAKYRELU = 5, ACT_TANH = 6 };
+#define ACT_LAST ACT_TANH
+/* y[r, :] += bias (biasLen 1: one value for all; 0 or bias NULL: none), then the activation, for a
+ * rows × n row-major y. Vectorised (DISPATCH); relu maps NaN to 0, as its comparison does. */
+void bias_activation(float *y, int64_t rows, int64_t n, const float *bias, int64_t biasLen, int act, float alpha);
+
+/*
+ * OpenBLAS threads per JavaScript thread: setThreads() records the count for the calling thread
+ * (the main thread and each worker load the addon separately but share one OpenBLAS), and every
+ * function that calls BLAS first applies it with use_threads(), so a worker asking for one
+ * thread does not leave the main thread's large products on one core.
+ */
+void set_thread_count(int n);
+void use_threads(void);
+
 /* Registration of the functions defined in the other translation units. */
 void register_elementwise(napi_env env, napi_value exports);
 void register_conv(napi_env env, napi_value exports);
 void register_dense_stack(napi_env env, napi_value exports);
+void register_chain_hvp(napi_env env, napi_value exports);
 
 #endif

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Activation codes of {@link NativeBlas.sgemm}. */
-export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 } as const;
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5, tanh: 6 } as const;
 export type NativeActivation = keyof typeof ACTIVATIONS;
 
 /** A view of (or the buffer of) a wasm memory: `backend.wasm.HEAPU8`, a `Float32Array`, an `ArrayBuffer`. */
@@ -90,7 +92,10 @@ export interface NativeBlas {
   ): void;
   /** OpenBLAS's thread count (openblas_get_num_threads). */
   threads(): number;
-  /** Sets OpenBLAS's thread count. */
+  /**
+   * Sets OpenBLAS's thread count for the calling JavaScript thread (main or worker): the addon
+   * applies it before each of this thread's products (OpenBLAS itself has one global count).
+   */
   setThreads(n: number): void;
   /** OpenBLAS's build configuration and the CPU core it dispatched to. */
   config(): string;
@@ -162,22 +167,35 @@ export function nativeBlas(): NativeBlas | null {
     loaded = { blas: null, reason: `not built (${path ?? 'package directory not found'}; needs a C compiler and libopenblas-dev, then \`npm run build\`)` };
     return null;
   }
-  const hint = openblasCoreTypeHint();
+  // OpenBLAS reads these once, when the addon's dlopen loads it; set only for that moment.
+  const loadEnv: Record<string, string | undefined> = { OPENBLAS_CORETYPE: openblasCoreTypeHint() };
+  // Idle OpenBLAS workers spin for 2^28 cycles (~0.1 s) by default after each product, taking a
+  // core from the JavaScript thread's own kernels between products; 2^16 (~20 µs) keeps them
+  // awake within one fused call and asleep between calls (CNN epoch 0.98 s → 0.92 s here).
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) loadEnv.OPENBLAS_THREAD_TIMEOUT = '16';
+  const setEnv = Object.entries(loadEnv).filter((e): e is [string, string] => e[1] !== undefined);
   try {
-    // OpenBLAS reads OPENBLAS_CORETYPE once, when the addon's dlopen loads it.
-    if (hint) process.env.OPENBLAS_CORETYPE = hint;
+    for (const [k, v] of setEnv) process.env[k] = v;
     const blas = createRequire(path)(path) as NativeBlas;
-    // One thread unless the user asks for more: the products of training-size batches are small,
-    // the JS thread waits for each one, and OpenBLAS's spinning workers compete with it and with
-    // other processes (measured: 2.5-2.7 CPU s per MLP epoch with 1 thread, 2.8-7.9 with 2).
-    if (process.env.OPENBLAS_NUM_THREADS === undefined && process.env.OMP_NUM_THREADS === undefined) blas.setThreads(1);
+    if (process.env.OPENBLAS_NUM_THREADS === undefined && process.env.OMP_NUM_THREADS === undefined) blas.setThreads(defaultThreads());
     loaded = { blas, reason: `OpenBLAS sgemm on the wasm heap (${blas.config()}, ${blas.threads()} thread${blas.threads() === 1 ? '' : 's'})`, path };
   } catch (e) {
     loaded = { blas: null, reason: `failed to load ${path}: ${((e as Error).message ?? String(e)).split('\n')[0]}` };
   } finally {
-    if (hint) delete process.env.OPENBLAS_CORETYPE;
+    for (const [k] of setEnv) delete process.env[k];
   }
   return loaded.blas;
+}
+
+/**
+ * OpenBLAS threads for the calling JavaScript thread when the user set neither
+ * OPENBLAS_NUM_THREADS nor OMP_NUM_THREADS: every core on the main thread (the large products of
+ * the fused training and Hessian steps run 1.6-1.8× faster on two cores than on one here), one in
+ * a worker thread (pools such as @descent/landscape's run one worker per core). The count is per
+ * JavaScript thread: the addon applies it before each of that thread's products.
+ */
+export function defaultThreads(): number {
+  return isMainThread ? Math.max(1, availableParallelism()) : 1;
 }
 
 /** Why {@link nativeBlas} returned what it did: the OpenBLAS configuration, or why it is unavailable. */

@@ -75,7 +75,7 @@ function convRef(f: Float32Array, g: ConvGeometry, X: number, F: number, bias?: 
   });
   return y.map((v, p) => {
     const x = bias === undefined ? v : v + f[bias + (p % g.outChannels)];
-    return [x, Math.max(x, 0), Math.min(Math.max(x, 0), 6), 1 / (1 + Math.exp(-x)), x > 0 ? x : Math.expm1(x), x > 0 ? x : alpha * x][act];
+    return [x, Math.max(x, 0), Math.min(Math.max(x, 0), 6), 1 / (1 + Math.exp(-x)), x > 0 ? x : Math.expm1(x), x > 0 ? x : alpha * x, Math.tanh(x)][act];
   });
 }
 function backpropInputRef(f: Float32Array, g: ConvGeometry, DY: number, F: number): Float64Array {

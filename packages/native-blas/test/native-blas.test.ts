@@ -1,5 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
-import { nativeBlas, nativeBlasReason, addonPath, ACTIVATIONS } from '@descent/native-blas';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { nativeBlas, nativeBlasReason, addonPath, defaultThreads, ACTIVATIONS } from '@descent/native-blas';
 
 // WebAssembly is a global of Node, though not in the ES2022 type library.
 const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum?: number }) => { buffer: ArrayBuffer; grow(pages: number): number } } }).WebAssembly;
@@ -27,7 +29,7 @@ function reference(f: Float32Array, o: { a: number; b: number; m: number; n: num
       for (let p = 0; p < k; p++) s += f[o.a + (ta ? p * m + i : i * k + p)] * f[o.b + (tb ? j * k + p : p * n + j)];
       if (o.bias !== undefined) s += f[o.bias + (o.biasLen === 1 ? 0 : j)];
       const x = s;
-      out[i * n + j] = [x, Math.max(x, 0), Math.min(Math.max(x, 0), 6), 1 / (1 + Math.exp(-x)), x > 0 ? x : Math.expm1(x), x > 0 ? x : (o.alpha ?? 0) * x][o.act ?? 0];
+      out[i * n + j] = [x, Math.max(x, 0), Math.min(Math.max(x, 0), 6), 1 / (1 + Math.exp(-x)), x > 0 ? x : Math.expm1(x), x > 0 ? x : (o.alpha ?? 0) * x, Math.tanh(x)][o.act ?? 0];
     }
   return out;
 }
@@ -156,5 +158,32 @@ describe.skipIf(!blas)(`native sgemm on a wasm memory (${blas ? 'built' : `skipp
     b.setThreads(t);
     expect(() => b.setThreads(0)).toThrow(RangeError);
     expect(b.config()).toMatch(/OpenBLAS/);
+  });
+
+  it('the thread count is per JavaScript thread: a worker asking for one leaves the main thread its own', async () => {
+    const main = Math.max(2, b.threads());
+    b.setThreads(main);
+    // The worker loads the same addon (one OpenBLAS per process), sets one thread and multiplies.
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const a = require(workerData);
+       a.setThreads(1);
+       const f = new Float32Array(new WebAssembly.Memory({ initial: 1 }).buffer);
+       f.fill(1, 0, 64 * 64 * 2);
+       a.sgemm(f, false, false, 64, 64, 64, 1, 0, 64 * 64 * 4, 0, 2 * 64 * 64 * 4, 1, 0, 0, 0, -1, 0, 0, 0);
+       parentPort.postMessage([a.threads(), f[2 * 64 * 64]]);`,
+      { eval: true, workerData: addonPath() },
+    );
+    const [inWorker, value] = await new Promise<number[]>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    await worker.terminate();
+    expect([inWorker, value]).toEqual([1, 64]);
+    // OpenBLAS's global count is the worker's now; the main thread's next product applies its own.
+    const f = new Float32Array(new Memory({ initial: 1 }).buffer);
+    b.sgemm(f, false, false, 2, 2, 2, 1, 0, 16, 0, 32, 1, 0, 0, 0, -1, 0, 0, 0);
+    expect(b.threads()).toBe(main);
+  });
+
+  it('defaults to every core on the main thread', () => {
+    expect(defaultThreads()).toBe(availableParallelism());
   });
 });

@@ -66,7 +66,7 @@ function build(c: AdaBeliefConfig): GradientTransform<AdaBeliefState> {
   return perParameter<AdaBeliefSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgVar: tf.zerosLike(p), ...(amsgrad ? { maxExpAvgVar: tf.zerosLike(p) } : {}) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h as AdaBeliefHyper;
       const decay: AdaBeliefDecay = weightDecay === 0 ? 'none' : weightDecouple ? 'decoupled' : 'l2';
       const t = slot.step + 1;
@@ -85,8 +85,9 @@ function build(c: AdaBeliefConfig): GradientTransform<AdaBeliefState> {
           stepScale = -stepSize * lr;
         } else mode = degeneratedToSgd ? 'sgd' : 'none';
       }
-      const out = adaBeliefProgram({ decay, amsgrad, mode }).run(
-        {
+      return {
+        program: adaBeliefProgram({ decay, amsgrad, mode }),
+        inputs: {
           grad,
           param: decay !== 'none' ? (param ?? missingParam(name)) : undefined,
           expAvg: slot.expAvg,
@@ -94,11 +95,9 @@ function build(c: AdaBeliefConfig): GradientTransform<AdaBeliefState> {
           maxExpAvgVar: amsgrad ? (slot.maxExpAvgVar ?? tf.zerosLike(grad)) : undefined,
         },
         // θ·f − θ with f = 1 − λ (fixed decay) or 1 − lr·λ, computed in float64 as before.
-        { beta1, beta2, eps, weightDecay, decayFactor: fixedDecay ? 1 - weightDecay : 1 - lr * weightDecay, stepScale, biasCorrection2Sqrt: Math.sqrt(bc2) },
-      );
-      const next: AdaBeliefSlot = { step: t, expAvg: out.expAvg, expAvgVar: out.expAvgVar, ...(amsgrad ? { maxExpAvgVar: out.maxExpAvgVar } : {}) };
-      // No step and no decoupled decay (ρ_t < 5 without degeneratedToSgd): a zero update.
-      return { update: out.update ?? tf.zerosLike(grad), slot: next };
+        scalars: { beta1, beta2, eps, weightDecay, decayFactor: fixedDecay ? 1 - weightDecay : 1 - lr * weightDecay, stepScale, biasCorrection2Sqrt: Math.sqrt(bc2) },
+        slot: (out) => ({ step: t, expAvg: out.expAvg, expAvgVar: out.expAvgVar, ...(amsgrad ? { maxExpAvgVar: out.maxExpAvgVar } : {}) }),
+      };
     },
   });
 }
@@ -142,6 +141,9 @@ function makeAdaBeliefProgram(o: AdaBeliefOptions) {
       if (decay && step) out.update = decay.add(step);
       else if (decay) out.update = decay.add(0);
       else if (step) out.update = step;
+      // No step and no decoupled decay (ρ_t < 5 without degeneratedToSgd): a zero update, +0 for
+      // every gradient (|sign(g)| is 0 or 1, also for ±∞ and NaN), as the output a step must have.
+      else out.update = x.grad.sign().abs().mul(0);
       return out;
     },
   );

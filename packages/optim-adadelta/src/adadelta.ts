@@ -42,14 +42,15 @@ function build(c: AdadeltaConfig): GradientTransform<AdadeltaState> {
   return perParameter<AdadeltaSlot>({
     hyper,
     init: (p) => ({ step: 0, squareAvg: tf.zerosLike(p), accDelta: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, rho, eps, weightDecay } = h;
       const decay = weightDecay !== 0;
-      const out = adadeltaProgram({ maximize, decay }).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, squareAvg: slot.squareAvg, accDelta: slot.accDelta },
-        { lr, rho, eps, weightDecay },
-      );
-      return { update: out.update, slot: { step: slot.step + 1, squareAvg: out.squareAvg, accDelta: out.accDelta } };
+      return {
+        program: adadeltaProgram({ maximize, decay }),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, squareAvg: slot.squareAvg, accDelta: slot.accDelta },
+        scalars: { lr, rho, eps, weightDecay },
+        slot: (out) => ({ step: slot.step + 1, squareAvg: out.squareAvg, accDelta: out.accDelta }),
+      };
     },
   });
 }

@@ -43,15 +43,16 @@ function build(c: AdagradConfig): GradientTransform<AdagradState> {
   return perParameter<AdagradSlot>({
     hyper,
     init: (p, _name, h) => ({ step: 0, sum: tf.fill(p.shape, h.initialAccumulatorValue, 'float32') }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const t = slot.step + 1;
       const decay = h.weightDecay !== 0;
       const clr = h.lr / (1 + (t - 1) * h.lrDecay);
-      const out = adagradProgram({ maximize, decay }).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, sum: slot.sum },
-        { clr, eps: h.eps, weightDecay: h.weightDecay },
-      );
-      return { update: out.update, slot: { step: t, sum: out.sum } };
+      return {
+        program: adagradProgram({ maximize, decay }),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, sum: slot.sum },
+        scalars: { clr, eps: h.eps, weightDecay: h.weightDecay },
+        slot: (out) => ({ step: t, sum: out.sum }),
+      };
     },
   });
 }

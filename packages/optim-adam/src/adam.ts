@@ -1,4 +1,4 @@
-import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type Hyperparams, type PerParamState } from '@descent/tensor';
+import { tf, perParameter, DescentError, elementwiseProgram, sum, type Expr, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
 
 /** Configuration of `adam` and `adamw`: torch.optim.Adam/AdamW's hyperparameters in camelCase, with torch's defaults. */
@@ -48,33 +48,21 @@ function build(c: AdamConfig, decoupled: boolean): GradientTransform<AdamState> 
   const { amsgrad, maximize } = c;
   const id = decoupled ? 'adamw' : 'adam';
   const hyper: AdamHyper = { lr: c.lr, beta1: c.betas[0], beta2: c.betas[1], eps: c.eps, weightDecay: c.weightDecay };
-  const programs = new Map<string, AdamProgram>();
-  const programFor = (decay: boolean, apply: boolean) => {
-    const key = `${decay}:${apply}`;
-    return programs.get(key) ?? programs.set(key, adamProgram(id, { amsgrad, maximize, decoupled, decay, apply })).get(key)!;
-  };
-  /** One step for one parameter: the update (apply false) or the new parameter value (apply true). */
-  const run = (grad: tf.Tensor, slot: AdamSlot, h: Hyperparams, name: string, param: tf.Tensor | undefined, apply: boolean) => {
-    const { lr, beta1, beta2, eps, weightDecay } = h;
-    const t = slot.step + 1;
-    const decay = weightDecay !== 0;
-    const out = programFor(decay, apply).run(
-      { grad, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq, maxExpAvgSq: slot.maxExpAvgSq, param: decay || apply ? (param ?? missingParam(id, name)) : undefined },
-      { lr, beta1, beta2, eps, weightDecay, stepSize: lr / (1 - beta1 ** t), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t) },
-    );
-    const next: AdamSlot = { step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq, ...(amsgrad ? { maxExpAvgSq: out.maxExpAvgSq } : {}) };
-    return { result: apply ? out.param : out.update, slot: next };
-  };
+  const programs = new Map<boolean, AdamProgram>();
+  const programFor = (decay: boolean) => programs.get(decay) ?? programs.set(decay, adamProgram(id, { amsgrad, maximize, decoupled, decay })).get(decay)!;
   return perParameter<AdamSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgSq: tf.zerosLike(p), ...(amsgrad ? { maxExpAvgSq: tf.zerosLike(p) } : {}) }),
-    update(grad, slot, { hyper: h, param, name }) {
-      const r = run(grad, slot, h, name, param, false);
-      return { update: r.result, slot: r.slot };
-    },
-    apply(grad, slot, { hyper: h, param, name }) {
-      const r = run(grad, slot, h, name, param, true);
-      return { param: r.result, slot: r.slot };
+    step(grad, slot, { hyper: h, param, name }) {
+      const { lr, beta1, beta2, eps, weightDecay } = h;
+      const t = slot.step + 1;
+      const decay = weightDecay !== 0;
+      return {
+        program: programFor(decay),
+        inputs: { grad, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq, maxExpAvgSq: slot.maxExpAvgSq, param: decay ? (param ?? missingParam(id, name)) : undefined },
+        scalars: { lr, beta1, beta2, eps, weightDecay, stepSize: lr / (1 - beta1 ** t), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t) },
+        slot: (out) => ({ step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq, ...(amsgrad ? { maxExpAvgSq: out.maxExpAvgSq } : {}) }),
+      };
     },
   });
 }
@@ -86,7 +74,7 @@ type AdamProgram = ReturnType<typeof adamProgram>;
  * has it). The bias corrections are scalars computed in float64 from t, as torch does; the
  * operations are torch's, in its order, each rounded to float32.
  */
-function adamProgram(id: string, o: { amsgrad: boolean; maximize: boolean; decoupled: boolean; decay: boolean; apply: boolean }) {
+function adamProgram(id: string, o: { amsgrad: boolean; maximize: boolean; decoupled: boolean; decay: boolean }) {
   return elementwiseProgram(
     `${id}${o.amsgrad ? '-amsgrad' : ''}`,
     ['grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq', 'param'],
@@ -105,9 +93,7 @@ function adamProgram(id: string, o: { amsgrad: boolean; maximize: boolean; decou
       const maxExpAvgSq = o.amsgrad ? x.maxExpAvgSq.maximum(expAvgSq) : expAvgSq;
       const denom = maxExpAvgSq.sqrt().div(s.biasCorrection2Sqrt).add(s.eps);
       const step = expAvg.mul(s.stepSize.neg()).div(denom);
-      const update = decay ? decay.add(step) : step;
-      // With apply, the new parameter value θ + update, rounded as adding the update afterwards would.
-      const out: Record<string, Expr> = o.apply ? { param: x.param.add(update), expAvg, expAvgSq } : { update, expAvg, expAvgSq };
+      const out: Record<string, Expr> = { update: decay ? decay.add(step) : step, expAvg, expAvgSq };
       if (o.amsgrad) out.maxExpAvgSq = maxExpAvgSq;
       return out;
     },

@@ -42,15 +42,16 @@ function build(c: AdamaxConfig): GradientTransform<AdamaxState> {
   return perParameter<AdamaxSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expInf: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h;
       const t = slot.step + 1;
       const decay = weightDecay !== 0;
-      const out = adamaxProgram({ maximize, decay }).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expInf: slot.expInf },
-        { beta1, beta2, eps, weightDecay, clr: lr / (1 - beta1 ** t) },
-      );
-      return { update: out.update, slot: { step: t, expAvg: out.expAvg, expInf: out.expInf } };
+      return {
+        program: adamaxProgram({ maximize, decay }),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expInf: slot.expInf },
+        scalars: { beta1, beta2, eps, weightDecay, clr: lr / (1 - beta1 ** t) },
+        slot: (out) => ({ step: t, expAvg: out.expAvg, expInf: out.expInf }),
+      };
     },
   });
 }

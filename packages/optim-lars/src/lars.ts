@@ -49,7 +49,7 @@ function build(c: LarsConfig): GradientTransform<LarsState> {
   return perParameter<LarsSlot>({
     hyper,
     init: (p) => ({ momentumBuffer: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, momentum, trustCoefficient, weightDecay, eps } = h as LarsHyper;
       const p = param ?? missingParam(name);
       const wNorm = l2Norm(p);
@@ -59,8 +59,12 @@ function build(c: LarsConfig): GradientTransform<LarsState> {
       // The division is taken on a safe denominator so that no NaN is ever formed.
       const ratio = tf.where(ok, tf.div(tf.mul(wNorm, trustCoefficient), tf.where(ok, denom, tf.onesLike(denom))), tf.onesLike(wNorm));
       const decay = weightDecay !== 0;
-      const out = larsProgram(decay, nesterov).run({ grad, param: decay ? p : undefined, momentumBuffer: slot.momentumBuffer, ratio }, { lr, momentum, weightDecay });
-      return { update: out.update, slot: { momentumBuffer: out.momentumBuffer } };
+      return {
+        program: larsProgram(decay, nesterov),
+        inputs: { grad, param: decay ? p : undefined, momentumBuffer: slot.momentumBuffer, ratio },
+        scalars: { lr, momentum, weightDecay },
+        slot: (out) => ({ momentumBuffer: out.momentumBuffer }),
+      };
     },
   });
 }

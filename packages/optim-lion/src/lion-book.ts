@@ -1,6 +1,6 @@
 import { tf, perParameter, type GradientTransform } from '@descent/tensor';
 import { definePlugin } from '@descent/registry';
-import { lionDefaults, lionSchema, lionUpdate, requireParam, type LionConfig, type LionHyper, type LionSlot, type LionState } from './lion';
+import { lionDefaults, lionSchema, lionStep, requireParam, type LionConfig, type LionHyper, type LionSlot, type LionState } from './lion';
 
 /** Configuration of `lion-book`: the Lion of the book's companion code (same options and defaults as `lion`). */
 export type LionBookConfig = LionConfig;
@@ -25,7 +25,7 @@ function build(c: LionBookConfig): GradientTransform<LionState> {
   return perParameter<LionSlot>({
     hyper,
     init: (p) => ({ expAvg: tf.zerosLike(p) }),
-    update: (grad, slot, { hyper: h, param, name }) => lionUpdate(grad, slot, h as LionHyper, true, () => requireParam(param, name, 'lion-book')),
+    step: (grad, slot, { hyper: h, param, name }) => lionStep(grad, slot, h as LionHyper, true, () => requireParam(param, name, 'lion-book')),
   });
 }
 

@@ -31,16 +31,30 @@ export function exactSign(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * One Lion step of one parameter (inside the caller's tidy), shared by `lion` (decoupled decay)
- * and `lion-book` (decay added to the gradient). `param` is called only when λ ≠ 0. The
- * element-wise math is one program (fused into a single native pass where the backend has it);
- * its `sign` is exact for tiny values on every path, like {@link exactSign}.
+ * One Lion step of one parameter as a program run (for perParameter's `step`), shared by `lion`
+ * (decoupled decay) and `lion-book` (decay added to the gradient). `param` is called only when
+ * λ ≠ 0. The element-wise math is one program (fused into a single native pass where the backend
+ * has it); its `sign` is exact for tiny values on every path, like {@link exactSign}.
  */
-export function lionUpdate(grad: tf.Tensor, slot: LionSlot, h: LionHyper, coupled: boolean, param: () => tf.Tensor): { update: tf.Tensor; slot: LionSlot } {
+export function lionStep(grad: tf.Tensor, slot: LionSlot, h: LionHyper, coupled: boolean, param: () => tf.Tensor) {
   const { lr, beta1, beta2, weightDecay } = h;
   const decay: LionDecay = weightDecay === 0 ? 'none' : coupled ? 'coupled' : 'decoupled';
-  const out = lionProgram(decay).run({ grad, param: decay === 'none' ? undefined : param(), expAvg: slot.expAvg }, { lr, beta1, beta2, weightDecay });
-  return { update: out.update, slot: { expAvg: out.expAvg } };
+  return {
+    program: lionProgram(decay),
+    inputs: { grad, param: decay === 'none' ? undefined : param(), expAvg: slot.expAvg },
+    scalars: { lr, beta1, beta2, weightDecay },
+    slot: (out: Record<string, tf.Tensor>): LionSlot => ({ expAvg: out.expAvg }),
+  };
+}
+
+/**
+ * One Lion step of one parameter (inside the caller's tidy): {@link lionStep} run on its own, for
+ * transforms written with perParameter's `update`. The same numbers as `lion` and `lion-book`.
+ */
+export function lionUpdate(grad: tf.Tensor, slot: LionSlot, h: LionHyper, coupled: boolean, param: () => tf.Tensor): { update: tf.Tensor; slot: LionSlot } {
+  const s = lionStep(grad, slot, h, coupled, param);
+  const out = s.program.run(s.inputs, s.scalars);
+  return { update: out.update, slot: s.slot(out) };
 }
 
 type LionDecay = 'none' | 'coupled' | 'decoupled';
@@ -91,7 +105,7 @@ function build(c: LionConfig): GradientTransform<LionState> {
   return perParameter<LionSlot>({
     hyper,
     init: (p) => ({ expAvg: tf.zerosLike(p) }),
-    update: (grad, slot, { hyper: h, param, name }) => lionUpdate(grad, slot, h as LionHyper, false, () => requireParam(param, name, 'lion')),
+    step: (grad, slot, { hyper: h, param, name }) => lionStep(grad, slot, h as LionHyper, false, () => requireParam(param, name, 'lion')),
   });
 }
 

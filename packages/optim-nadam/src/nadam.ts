@@ -46,7 +46,7 @@ function build(c: NadamConfig): GradientTransform<NadamState> {
   return perParameter<NadamSlot>({
     hyper,
     init: (p) => ({ step: 0, muProduct: 1, expAvg: tf.zerosLike(p), expAvgSq: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay, momentumDecay } = h;
       const t = slot.step + 1;
       const biasCorrection2 = 1 - beta2 ** t;
@@ -56,15 +56,16 @@ function build(c: NadamConfig): GradientTransform<NadamState> {
       // torch ≥ 2.0 keeps mu_product as a float32 tensor: one float32 multiplication per step.
       const muProduct = Math.fround(slot.muProduct * Math.fround(mu));
       const muProductNext = muProduct * muNext;
-      const out = nadamProgram(decay).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
-        {
+      return {
+        program: nadamProgram(decay),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
+        scalars: {
           beta1, beta2, eps, weightDecay, biasCorrection2,
           gradScale: (-lr * (1 - mu)) / (1 - muProduct),
           momentumScale: (-lr * muNext) / (1 - muProductNext),
         },
-      );
-      return { update: out.update, slot: { step: t, muProduct, expAvg: out.expAvg, expAvgSq: out.expAvgSq } };
+        slot: (out) => ({ step: t, muProduct, expAvg: out.expAvg, expAvgSq: out.expAvgSq }),
+      };
     },
   });
 }

@@ -41,7 +41,7 @@ function build(c: RadamConfig): GradientTransform<RadamState> {
   return perParameter<RadamSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), expAvgSq: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, beta1, beta2, eps, weightDecay } = h;
       const t = slot.step + 1;
       const biasCorrection1 = 1 - beta1 ** t;
@@ -52,11 +52,12 @@ function build(c: RadamConfig): GradientTransform<RadamState> {
       // The rectification switch on ρ_t is a scalar branch: it picks the program variant.
       const rectified = rhoT > 5;
       const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-      const out = radamProgram(decay, rectified).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
-        { lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2), rect },
-      );
-      return { update: out.update, slot: { step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq } };
+      return {
+        program: radamProgram(decay, rectified),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, expAvgSq: slot.expAvgSq },
+        scalars: { lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2), rect },
+        slot: (out) => ({ step: t, expAvg: out.expAvg, expAvgSq: out.expAvgSq }),
+      };
     },
   });
 }

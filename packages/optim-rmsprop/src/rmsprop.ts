@@ -56,12 +56,13 @@ function build(c: RmspropConfig): GradientTransform<RmspropState> {
       ...(h.momentum > 0 ? { momentumBuffer: tf.zerosLike(p) } : {}),
       ...(centered ? { gradAvg: tf.zerosLike(p) } : {}),
     }),
-    update(grad, slot, { hyper: h, param, name }) {
+    step(grad, slot, { hyper: h, param, name }) {
       const { lr, alpha, eps, weightDecay, momentum } = h;
       const decay = weightDecay !== 0;
       const withMomentum = momentum > 0;
-      const out = rmspropProgram({ maximize, centered, decay, momentum: withMomentum }).run(
-        {
+      return {
+        program: rmspropProgram({ maximize, centered, decay, momentum: withMomentum }),
+        inputs: {
           grad,
           param: decay ? (param ?? missingParam(name)) : undefined,
           squareAvg: slot.squareAvg,
@@ -69,12 +70,14 @@ function build(c: RmspropConfig): GradientTransform<RmspropState> {
           // Momentum switched on mid-run: the buffer starts at zero, as in torch.
           momentumBuffer: withMomentum ? (slot.momentumBuffer ?? tf.zerosLike(grad)) : undefined,
         },
-        { lr, alpha, eps, weightDecay, momentum },
-      );
-      const next: RmspropSlot = { ...slot, step: slot.step + 1, squareAvg: out.squareAvg };
-      if (centered) next.gradAvg = out.gradAvg;
-      if (withMomentum) next.momentumBuffer = out.momentumBuffer;
-      return { update: out.update, slot: next };
+        scalars: { lr, alpha, eps, weightDecay, momentum },
+        slot(out) {
+          const next: RmspropSlot = { ...slot, step: slot.step + 1, squareAvg: out.squareAvg };
+          if (centered) next.gradAvg = out.gradAvg;
+          if (withMomentum) next.momentumBuffer = out.momentumBuffer;
+          return next;
+        },
+      };
     },
   });
 }

@@ -1,6 +1,6 @@
 import { tf, perParameter, type GradientTransform, type PerParamState } from '@descent/tensor';
 import { definePlugin, schema } from '@descent/registry';
-import { sgdUpdate } from './sgd';
+import { sgdStep } from './sgd';
 
 /** Configuration of `sgd-book`: the book's SGD (Deep Learning DNA, chapter 5, `dldna` SGD). */
 export interface SgdBookConfig {
@@ -43,7 +43,7 @@ function build(c: SgdBookConfig): GradientTransform<SgdBookState> {
     hyper: { lr: c.lr, momentum: c.momentum },
     init: () => ({}),
     // torch's SGD with dampening = momentum is exactly the book's moving average.
-    update: (grad, slot, { hyper: h }) => sgdUpdate(grad, slot, { lr: h.lr, momentum: h.momentum, dampening: h.momentum, weightDecay: 0 }, flags, noParam),
+    step: (grad, slot, { hyper: h }) => sgdStep(grad, slot, { lr: h.lr, momentum: h.momentum, dampening: h.momentum, weightDecay: 0 }, flags, noParam),
   });
 }
 

@@ -51,30 +51,25 @@ function build(c: SgdConfig): GradientTransform<SgdState> {
   return perParameter<SgdSlot>({
     hyper,
     init: () => ({}),
-    update: (grad, slot, { hyper: h, param, name }) => sgdUpdate(grad, slot, h as SgdHyper, { nesterov, maximize }, () => requireParam(param, name, 'sgd')),
+    step: (grad, slot, { hyper: h, param, name }) => sgdStep(grad, slot, h as SgdHyper, { nesterov, maximize }, () => requireParam(param, name, 'sgd')),
   });
 }
 
 /**
- * One SGD step of one parameter (inside the caller's tidy), shared by `sgd` and `sgd-book`.
- * `param` is called only when weight decay needs the parameter's value. The element-wise math
- * is one program (fused into a single native pass where the backend has it).
+ * One SGD step of one parameter as a program run (for perParameter's `step`), shared by `sgd` and
+ * `sgd-book`. `param` is called only when weight decay needs the parameter's value. The
+ * element-wise math is one program (fused into a single native pass where the backend has it).
  */
-export function sgdUpdate(
-  grad: tf.Tensor,
-  slot: SgdSlot,
-  h: SgdHyper,
-  flags: { nesterov: boolean; maximize: boolean },
-  param: () => tf.Tensor,
-): { update: tf.Tensor; slot: SgdSlot } {
+export function sgdStep(grad: tf.Tensor, slot: SgdSlot, h: SgdHyper, flags: { nesterov: boolean; maximize: boolean }, param: () => tf.Tensor) {
   const decay = h.weightDecay !== 0;
   // torch: the first buffer is a copy of the gradient, not (1 − τ)·g.
   const momentum: SgdMomentum = h.momentum === 0 ? 'none' : slot.momentumBuffer === undefined ? 'first' : 'buffer';
-  const out = sgdProgram({ ...flags, decay, momentum }).run(
-    { grad, param: decay ? param() : undefined, momentumBuffer: slot.momentumBuffer },
-    { lr: h.lr, momentum: h.momentum, dampening: h.dampening, weightDecay: h.weightDecay },
-  );
-  return { update: out.update, slot: momentum === 'none' ? slot : { momentumBuffer: out.momentumBuffer } };
+  return {
+    program: sgdProgram({ ...flags, decay, momentum }),
+    inputs: { grad, param: decay ? param() : undefined, momentumBuffer: slot.momentumBuffer },
+    scalars: { lr: h.lr, momentum: h.momentum, dampening: h.dampening, weightDecay: h.weightDecay },
+    slot: (out: Record<string, tf.Tensor>): SgdSlot => (momentum === 'none' ? slot : { momentumBuffer: out.momentumBuffer }),
+  };
 }
 
 type SgdMomentum = 'none' | 'first' | 'buffer';

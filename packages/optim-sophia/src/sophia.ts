@@ -77,18 +77,19 @@ function build(c: SophiaConfig): GradientTransform<SophiaState> {
   return perParameter<SophiaSlot>({
     hyper,
     init: (p) => ({ step: 0, expAvg: tf.zerosLike(p), hessian: tf.zerosLike(p) }),
-    update(grad, slot, { hyper: h, param, name, extras }) {
+    step(grad, slot, { hyper: h, param, name, extras }) {
       const { lr, beta1, beta2, rho, batchSize, weightDecay, eps } = h as SophiaHyper;
       const estimate = extras?.hessianDiag?.[name];
       if (estimate && !tf.util.arraysEqual(estimate.shape, grad.shape)) {
         throw new InvalidParameterError(`extras.hessianDiag["${name}"].shape`, estimate.shape, `[${grad.shape}] (the parameter's shape)`);
       }
       const decay = weightDecay !== 0;
-      const out = sophiaProgram({ maximize, decay, estimate: estimate !== undefined }).run(
-        { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, hessian: slot.hessian, estimate },
-        { lr, beta1, beta2, rho, batchSize, weightDecay, eps },
-      );
-      return { update: out.update, slot: { step: slot.step + 1, expAvg: out.expAvg, hessian: estimate ? out.hessian : slot.hessian } };
+      return {
+        program: sophiaProgram({ maximize, decay, estimate: estimate !== undefined }),
+        inputs: { grad, param: decay ? (param ?? missingParam(name)) : undefined, expAvg: slot.expAvg, hessian: slot.hessian, estimate },
+        scalars: { lr, beta1, beta2, rho, batchSize, weightDecay, eps },
+        slot: (out) => ({ step: slot.step + 1, expAvg: out.expAvg, hessian: estimate ? out.hessian : slot.hessian }),
+      };
     },
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from './tf';
 import { InvalidParameterError } from './errors';
+import { NATIVE_ACTIVATION_CODES as CODES, nativeFusionEnabled, wasmOf } from './native-heap';
 
 /**
  * The loss and all gradients of a stack of dense layers under mean softmax cross-entropy in one
@@ -13,7 +14,7 @@ import { InvalidParameterError } from './errors';
 export const DENSE_STACK_KERNEL = 'DescentDenseStackGradients';
 
 /** Activations the native step covers, with their codes in the addon. */
-export const DENSE_STACK_ACTIVATIONS = { linear: 0, relu: 1, tanh: 2, sigmoid: 3 } as const;
+export const DENSE_STACK_ACTIVATIONS = { linear: CODES.linear, relu: CODES.relu, sigmoid: CODES.sigmoid, tanh: CODES.tanh } as const;
 export type DenseStackActivation = keyof typeof DENSE_STACK_ACTIVATIONS;
 
 export interface DenseStackLayer {
@@ -41,7 +42,7 @@ export interface DenseStackResult {
 
 /** Whether the native dense-stack kernel is registered on the current backend. */
 export function denseStackAvailable(): boolean {
-  return tf.getKernel(DENSE_STACK_KERNEL, tf.getBackend()) !== undefined;
+  return nativeFusionEnabled() && tf.getKernel(DENSE_STACK_KERNEL, tf.getBackend()) !== undefined;
 }
 
 /**
@@ -104,13 +105,6 @@ export interface NativeDenseStack {
   ): void;
 }
 
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
-
 /** Registers the kernel on the wasm backend. */
 export function installDenseStackKernel(addon: NativeDenseStack, backendName = 'wasm'): boolean {
   if (typeof addon.denseStackGradients !== 'function' || backendName !== 'wasm') return false;
@@ -119,7 +113,7 @@ export function installDenseStackKernel(addon: NativeDenseStack, backendName = '
     kernelName: DENSE_STACK_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendLike;
+      const wasm = wasmOf(backend as tf.KernelBackend)!;
       const a = attrs as unknown as { dims: number[]; acts: number[]; hasBias: boolean[]; yKind: number };
       const ins = inputs as Record<string, tf.TensorInfo>;
       const L = a.acts.length;
@@ -140,7 +134,7 @@ export function installDenseStackKernel(addon: NativeDenseStack, backendName = '
           offset(outs[0]), Float64Array.from(dw, offset), Float64Array.from(db, offset),
         );
       } catch (e) {
-        for (const o of outs) wasm.disposeData(o.dataId);
+        for (const o of outs) (backend as tf.KernelBackend).disposeData(o.dataId);
         throw e;
       }
       return outs;

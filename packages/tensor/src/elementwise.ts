@@ -1,5 +1,6 @@
 import * as tf from './tf';
 import { DescentError, InvalidParameterError } from './errors';
+import { nativeFusionEnabled, size, wasmOf } from './native-heap';
 
 /**
  * Element-wise programs: a chain of float32 operations written once, run either as one fused
@@ -68,11 +69,29 @@ export interface ElementwiseProgram<I extends string, S extends string, O extend
   /**
    * Runs the program. Every input is float32 with one shape (an input of a single element is
    * used for every element); the outputs have that shape. Fused when the backend has the native
-   * kernel and {@link setElementwiseFusion} did not turn it off; otherwise TensorFlow.js ops.
+   * kernel and `setNativeFusion` did not turn it off; otherwise TensorFlow.js ops.
    */
   run(inputs: Partial<Record<I, tf.Tensor>>, scalars: Record<S, number>): Record<O, tf.Tensor>;
+  /**
+   * Several runs of the program at once, each with its own tensors (any shapes) and scalars:
+   * one native call where fused (an optimizer step over all parameters, as torch's `foreach`
+   * kernels), else one `run` after the other. The same results as calling `run` for each.
+   */
+  runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>): Array<Record<O, tf.Tensor>>;
+  /**
+   * This program with its output `update` replaced by `param` = param + update, rounded as
+   * adding the update afterwards would: a step that writes the new parameter value in the same
+   * pass. The program must have an output named `update`; the variant reads the input `param`.
+   */
+  applied(): ElementwiseProgram<I | 'param', S, Exclude<O, 'update'> | 'param'>;
   /** The inputs this program reads (the others may be left out of `run`). */
   readonly usedInputs: readonly I[];
+}
+
+/** One run of a program in {@link ElementwiseProgram.runMany}. */
+export interface ElementwiseCall<I extends string, S extends string> {
+  inputs: Partial<Record<I, tf.Tensor>>;
+  scalars: Record<S, number>;
 }
 
 interface Compiled {
@@ -149,6 +168,34 @@ export function elementwiseProgram<I extends string, S extends string, O extends
     return Float64Array.from(compiled.scalarNodes, evaluate);
   }
 
+  function checkScalars(s: Record<S, number>): void {
+    for (const k of scalars) {
+      if (typeof s[k] !== 'number') throw new InvalidParameterError(`${name}: scalar "${k}"`, s[k], 'a number');
+    }
+  }
+
+  function runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>): Array<Record<O, tf.Tensor>> {
+    const shapes = calls.map((c) => {
+      checkScalars(c.scalars);
+      return checkInputs(name, usedInputs, c.inputs);
+    });
+    if (calls.length === 0) return [];
+    if (!elementwiseFused()) return calls.map((c) => runOps(c.inputs, c.scalars));
+    const kernelInputs: Record<string, tf.Tensor> = {};
+    calls.forEach((c, g) => usedInputs.forEach((n, i) => (kernelInputs[`g${g}x${i}`] = c.inputs[n]!)));
+    const groupScalars = new Float64Array(calls.length * compiled.scalarNodes.length);
+    calls.forEach((c, g) => groupScalars.set(scalarValues(c.scalars), g * compiled.scalarNodes.length));
+    const outs = tf.engine().runKernel(
+      KERNEL,
+      kernelInputs as unknown as tf.NamedTensorMap,
+      { shapes, nIn: compiled.nIn, nTemps: compiled.nTemps, code: compiled.code, outRegs: compiled.outRegs, scalars: groupScalars } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(outs) ? outs : [outs];
+    return calls.map((_, g) => Object.fromEntries(outputs.map((o, k) => [o, list[g * outputs.length + k]])) as Record<O, tf.Tensor>);
+  }
+
+  let appliedVariant: ElementwiseProgram<I | 'param', S, Exclude<O, 'update'> | 'param'> | undefined;
+
   return {
     name,
     inputs,
@@ -156,19 +203,17 @@ export function elementwiseProgram<I extends string, S extends string, O extends
     outputs,
     operations,
     usedInputs,
-    run(x, s) {
-      const shape = checkInputs(name, usedInputs, x);
-      for (const k of scalars) {
-        if (typeof s[k] !== 'number') throw new InvalidParameterError(`${name}: scalar "${k}"`, s[k], 'a number');
-      }
-      if (!fusionEnabled || !tf.getKernel(KERNEL, tf.getBackend())) return runOps(x, s);
-      const outs = tf.engine().runKernel(
-        KERNEL,
-        Object.fromEntries(usedInputs.map((n, i) => [`x${i}`, x[n]])) as unknown as tf.NamedTensorMap,
-        { shape, nIn: compiled.nIn, nTemps: compiled.nTemps, code: compiled.code, outRegs: compiled.outRegs, scalars: scalarValues(s) } as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(outs) ? outs : [outs];
-      return Object.fromEntries(outputs.map((o, k) => [o, list[k]])) as Record<O, tf.Tensor>;
+    run: (x, s) => runMany([{ inputs: x, scalars: s }])[0],
+    runMany,
+    applied() {
+      if (appliedVariant) return appliedVariant;
+      if (!outputs.includes('update' as O)) throw new DescentError('BAD_PROGRAM', `elementwise program "${name}" has no output "update" to apply`);
+      const withParam = (inputs.includes('param' as I) ? inputs : [...inputs, 'param']) as Array<I | 'param'>;
+      appliedVariant = elementwiseProgram(`${name}+apply`, withParam, scalars, (x, s) => {
+        const { update, ...rest } = body(x as Record<I, Expr>, s) as Record<string, Expr>;
+        return { ...rest, param: x.param.add(update) } as Record<Exclude<O, 'update'> | 'param', Expr>;
+      });
+      return appliedVariant;
     },
   };
 }
@@ -284,37 +329,14 @@ function compile(order: Expr[], isScalar: Map<Expr, boolean>, inputNodes: Expr[]
 /** Name of the fused kernel; registered by `installElementwiseKernel` where the addon is loaded. */
 export const KERNEL = 'DescentElementwise';
 
-let fusionEnabled = true;
-
-/**
- * Turns the fused native path of every elementwise program on or off (on by default, where the
- * backend has the kernel). Off, the programs run as TensorFlow.js ops: for comparisons and tests.
- * Returns the previous setting.
- */
-export function setElementwiseFusion(enabled: boolean): boolean {
-  const previous = fusionEnabled;
-  fusionEnabled = enabled;
-  return previous;
-}
-
-/** Whether elementwise programs run fused on the current backend now. */
+/** Whether elementwise programs run fused on the current backend now (see setNativeFusion). */
 export function elementwiseFused(): boolean {
-  return fusionEnabled && tf.getKernel(KERNEL, tf.getBackend()) !== undefined;
+  return nativeFusionEnabled() && tf.getKernel(KERNEL, tf.getBackend()) !== undefined;
 }
 
 /** The addon function (from @descent/native-blas) the kernel calls. */
 export interface NativeElementwise {
-  elementwise(
-    heap: ArrayBufferView, n: number, code: Int32Array, nIn: number, nS: number, nT: number,
-    scalars: Float64Array, inOffsets: Float64Array, inBroadcast: Int32Array, outRegs: Int32Array, outOffsets: Float64Array,
-  ): void;
-}
-
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
+  elementwise(heap: ArrayBufferView, code: Int32Array, nIn: number, nS: number, nT: number, outRegs: Int32Array, groups: Float64Array): void;
 }
 
 /** Registers the fused kernel on the wasm backend, computed by the addon on the wasm heap. */
@@ -325,22 +347,33 @@ export function installElementwiseKernel(addon: NativeElementwise, backendName =
     kernelName: KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as WasmBackendLike;
-      const a = attrs as unknown as { shape: number[]; nIn: number; nTemps: number; code: Int32Array; outRegs: Int32Array; scalars: Float64Array };
-      const ins = Array.from({ length: a.nIn }, (_, i) => (inputs as Record<string, tf.TensorInfo>)[`x${i}`]);
-      const n = a.shape.reduce((p, d) => p * d, 1);
-      const outs = Array.from(a.outRegs, () => wasm.makeOutput(a.shape, 'float32'));
-      if (n === 0) return outs;
+      const wasm = wasmOf(backend as tf.KernelBackend)!;
+      const a = attrs as unknown as { shapes: number[][]; nIn: number; nTemps: number; code: Int32Array; outRegs: Int32Array; scalars: Float64Array };
+      const ins = inputs as Record<string, tf.TensorInfo>;
+      const nOut = a.outRegs.length, nS = a.scalars.length / a.shapes.length;
+      const outs = a.shapes.flatMap((shape) => Array.from({ length: nOut }, () => wasm.makeOutput(shape, 'float32')));
       // Offsets after every allocation: growing the wasm memory detaches earlier views.
       const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId)!.memoryOffset;
-      const broadcast = Int32Array.from(ins, (t) => (t.shape.reduce((p, d) => p * d, 1) === 1 && n !== 1 ? 1 : 0));
+      const rec = 1 + nS + 2 * a.nIn + nOut;
+      const groups = new Float64Array(a.shapes.length * rec);
+      a.shapes.forEach((shape, g) => {
+        const n = size(shape);
+        let at = g * rec;
+        groups[at++] = n;
+        groups.set(a.scalars.subarray(g * nS, (g + 1) * nS), at);
+        at += nS;
+        for (let i = 0; i < a.nIn; i++) {
+          const t = ins[`g${g}x${i}`];
+          groups[at + i] = n === 0 ? 0 : offset(t);
+          groups[at + a.nIn + i] = size(t.shape) === 1 && n !== 1 ? 1 : 0;
+        }
+        at += 2 * a.nIn;
+        for (let k = 0; k < nOut; k++) groups[at + k] = n === 0 ? 0 : offset(outs[g * nOut + k]);
+      });
       try {
-        addon.elementwise(
-          wasm.wasm.HEAPU8, n, a.code, a.nIn, a.scalars.length, a.nTemps, a.scalars,
-          Float64Array.from(ins, offset), broadcast, a.outRegs, Float64Array.from(outs, offset),
-        );
+        addon.elementwise(wasm.wasm.HEAPU8, a.code, a.nIn, nS, a.nTemps, a.outRegs, groups);
       } catch (e) {
-        for (const o of outs) wasm.disposeData(o.dataId);
+        for (const o of outs) (backend as tf.KernelBackend).disposeData(o.dataId);
         throw e;
       }
       return outs;

@@ -7,8 +7,11 @@ export { useBackend, ready, backendReport, describeBackend, type BackendChoice, 
 export { installFastMatMul } from './fast-matmul';
 export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
 export { installWasmGradients } from './wasm-gradients';
+export { dotProducts } from './dots';
+export { denseChainHvp, denseChainHvpAvailable, type ChainHvpOp } from './dense-chain-hvp';
 export { denseStackGradients, denseStackAvailable, DENSE_STACK_ACTIVATIONS, type DenseStackActivation, type DenseStackLayer, type DenseStackResult } from './dense-stack';
-export { elementwiseProgram, sum, setElementwiseFusion, elementwiseFused, Expr, type Operand, type ElementwiseProgram } from './elementwise';
+export { setNativeFusion, nativeFusionEnabled } from './native-heap';
+export { elementwiseProgram, sum, elementwiseFused, Expr, type Operand, type ElementwiseProgram, type ElementwiseCall } from './elementwise';
 export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
 export { Rng, type RngState } from './random';
 export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';
@@ -21,6 +24,7 @@ export {
   type Hyperparams,
   type PerParamState,
   type PerParamContext,
+  type ProgramStep,
   chain,
   perParameter,
   getHyperparam,

@@ -1,5 +1,5 @@
 import * as tf from './tf';
-import { size, wasmOf, withOutput, type Impl as ImplOf } from './native-heap';
+import { NATIVE_ACTIVATION_CODES, size, wasmOf, withOutput, type Impl as ImplOf } from './native-heap';
 import { fusedBatchNorm, type NativeBatchNormLike } from './native-batchnorm';
 
 /**
@@ -34,7 +34,6 @@ export interface NativeConvLike extends NativeBatchNormLike {
 
 type Impl = ImplOf<NativeConvLike>;
 
-const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 };
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** NHWC only ('NHWC' is tfjs' default; conv2d layers pass it explicitly). */
@@ -58,8 +57,8 @@ const conv2d = (kernelName: 'Conv2D' | 'FusedConv2D'): Impl => (blas, { inputs, 
   let act = 0, actAlpha = 0;
   if (kernelName === 'FusedConv2D') {
     const activation = (attrs.activation as string | undefined) ?? 'linear';
-    if (!(activation in ACTIVATION_CODES) || inputs.preluActivationWeights) return undefined;
-    act = ACTIVATION_CODES[activation];
+    if (!(activation in NATIVE_ACTIVATION_CODES) || inputs.preluActivationWeights) return undefined;
+    act = NATIVE_ACTIVATION_CODES[activation];
     actAlpha = Number(attrs.leakyreluAlpha ?? 0.2);
     // One value per output channel ([outC], [1, 1, 1, outC], …); a scalar or other broadcast: fallback.
     if (bias && (bias.dtype !== 'float32' || bias.shape.length > 4 || size(bias.shape) !== filter.shape[3] || bias.shape[bias.shape.length - 1] !== filter.shape[3])) return undefined;

@@ -12,6 +12,31 @@ export type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.Ke
 /** A native kernel: its output, or undefined where the previously registered kernel must run. */
 export type Impl<Blas> = (blas: Blas, args: KernelArgs) => tf.TensorInfo | undefined;
 
+/**
+ * The addon's activation codes (native/util.h of @descent/native-blas), for the fused kernels'
+ * `activation` attribute: tfjs' names plus tanh (used by the dense-stack step).
+ */
+export const NATIVE_ACTIVATION_CODES: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5, tanh: 6 };
+
+let fusion = true;
+
+/**
+ * Turns Descent's fused native kernels on or off: element-wise programs, the dense-stack training
+ * step and the dense-chain Hessian-vector product (on by default, where @descent/native-blas
+ * provides them). Off, the same computations run as TensorFlow.js operations: for comparisons and
+ * tests. The native matMul and convolution kernels stay. Returns the previous setting.
+ */
+export function setNativeFusion(enabled: boolean): boolean {
+  const previous = fusion;
+  fusion = enabled;
+  return previous;
+}
+
+/** Whether {@link setNativeFusion} leaves the fused kernels on. */
+export function nativeFusionEnabled(): boolean {
+  return fusion;
+}
+
 export const size = (s: readonly number[]) => s.reduce((p, x) => p * x, 1);
 
 export function wasmOf(backend: tf.KernelBackend): WasmBackendLike | undefined {

@@ -1,8 +1,24 @@
 import * as tf from './tf';
+import { NATIVE_ACTIVATION_CODES } from './native-heap';
 import { CONV_KERNELS, CONV_KERNEL_NAMES, type NativeConvLike } from './native-conv';
 import { installBatchNormGrad, uninstallBatchNormGrad } from './native-batchnorm';
 import { installElementwiseKernel, uninstallElementwiseKernel, type NativeElementwise } from './elementwise';
 import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseStack } from './dense-stack';
+import { installDotsKernel, uninstallDotsKernel, type NativeDots } from './dots';
+import { installDenseChainHvpKernel, uninstallDenseChainHvpKernel, type NativeDenseChainHvp } from './dense-chain-hvp';
+
+/** Descent's own kernels that the addon computes (no tfjs kernel is replaced): installed and removed together. */
+const FUSED_KERNELS: Array<{ install(addon: unknown, backendName: string): boolean; uninstall(backendName: string): boolean }> = [
+  // Element-wise programs (optimizer steps).
+  { install: (a, b) => installElementwiseKernel(a as NativeElementwise, b), uninstall: uninstallElementwiseKernel },
+  // The training step of a dense stack.
+  { install: (a, b) => installDenseStackKernel(a as NativeDenseStack, b), uninstall: uninstallDenseStackKernel },
+  // Hessian-vector products of a dense chain (@descent/hessian's R-operator).
+  { install: (a, b) => installDenseChainHvpKernel(a as NativeDenseChainHvp, b), uninstall: uninstallDenseChainHvpKernel },
+  // Inner products of parameter-space vectors.
+  { install: (a, b) => installDotsKernel(a as NativeDots, b), uninstall: uninstallDotsKernel },
+];
+const uninstallFused = (backendName: string) => FUSED_KERNELS.forEach((k) => k.uninstall(backendName));
 
 /**
  * The optional native fast path of the wasm backend: `BatchMatMul` and `_FusedMatMul` computed by
@@ -46,7 +62,6 @@ export interface NativeStatus {
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs: Record<string, unknown> };
 type Marked = tf.KernelFunc & { descentWrapped?: boolean; descentNative?: boolean };
 
-const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 };
 // With the CNN kernels of native-conv.ts (convolutions and their gradients, MaxPoolGrad, Tile, Mean, FusedBatchNorm).
 const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Sum', 'Identity', ...CONV_KERNEL_NAMES] as const;
 /** The kernels replaced, per backend, to restore on uninstall. */
@@ -73,16 +88,14 @@ async function loadNative(): Promise<{ blas: NativeBlasLike | null; reason: stri
 export async function installNativeKernels(backendName = 'wasm'): Promise<NativeStatus> {
   if (process.env.DESCENT_NATIVE === '0') {
     uninstallNativeKernels(backendName);
-    uninstallElementwiseKernel(backendName);
-    uninstallDenseStackKernel(backendName);
+    uninstallFused(backendName);
     return { active: false, reason: 'disabled by DESCENT_NATIVE=0' };
   }
   if (backendName !== 'wasm') return { active: false, reason: `only for the wasm backend, not ${backendName}` };
   const { blas, reason } = await loadNative();
   if (!blas) {
     uninstallNativeKernels(backendName);
-    uninstallElementwiseKernel(backendName);
-    uninstallDenseStackKernel(backendName);
+    uninstallFused(backendName);
     return { active: false, reason };
   }
   const missing = KERNELS.find((k) => !tf.getKernel(k, backendName));
@@ -108,9 +121,7 @@ export async function installNativeKernels(backendName = 'wasm'): Promise<Native
     tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({ ...previous, kernelFunc: native });
   }
-  // Fused element-wise programs (optimizer steps) and the dense-stack training step, when the addon has them.
-  installElementwiseKernel(blas as unknown as NativeElementwise, backendName);
-  installDenseStackKernel(blas as unknown as NativeDenseStack, backendName);
+  for (const k of FUSED_KERNELS) k.install(blas, backendName);
   installBatchNormGrad(blas, backendName); // FusedBatchNorm's gradient in one native pass (native-batchnorm.ts)
   return { active: true, reason };
 }
@@ -170,8 +181,8 @@ function nativeMatMul(blas: NativeBlasLike, kernelName: string, { inputs, backen
   let act = 0, actAlpha = 0, biasLen = 0;
   if (kernelName === '_FusedMatMul') {
     const activation = (attrs.activation as string | undefined) ?? 'linear';
-    if (!(activation in ACTIVATION_CODES) || inputs.preluActivationWeights) return undefined;
-    act = ACTIVATION_CODES[activation];
+    if (!(activation in NATIVE_ACTIVATION_CODES) || inputs.preluActivationWeights) return undefined;
+    act = NATIVE_ACTIVATION_CODES[activation];
     actAlpha = Number(attrs.leakyreluAlpha ?? 0.2);
     if (bias) {
       // A row vector (…×1×n or n) or a scalar, of no higher rank than the output.

@@ -1,6 +1,7 @@
 import * as tf from './tf';
 import type { ParamMap } from './params';
 import { disposeReplaced, type StateTree } from './state';
+import type { ElementwiseProgram } from './elementwise';
 
 /** Side information an update may use, e.g. a Hessian-diagonal estimate for Sophia. */
 export interface UpdateExtras {
@@ -85,25 +86,60 @@ export interface PerParamContext {
 }
 
 /**
+ * One parameter's step written as one run of an element-wise program (`elementwiseProgram`):
+ * the program must have an output `update` (and read its parameter as input `param` where it
+ * needs it). perParameter then runs the steps of all parameters together, one native call per
+ * program (as torch's `foreach` kernels), and offers `updateAndApply` through the program's
+ * applied variant, which writes the new parameter values in the same pass.
+ */
+export interface ProgramStep<S> {
+  program: ElementwiseProgram<string, string, string>;
+  inputs: Partial<Record<string, tf.Tensor>>;
+  scalars: Record<string, number>;
+  /** The next slot from the program's outputs. */
+  slot(out: Record<string, tf.Tensor>): S;
+}
+
+type PerParamDefinition<S extends StateTree> = {
+  hyper: Hyperparams;
+  init(param: tf.Tensor, name: string, hyper: Hyperparams): S;
+  spec?: TransformSpec;
+} & (
+  | {
+      /** The update and the new slot (runs inside `tf.tidy`). */
+      update(grad: tf.Tensor, slot: S, ctx: PerParamContext): { update: tf.Tensor; slot: S };
+      /** Optional: the new parameter value (param + update) with the new slot, in one pass; must equal `update` then adding. */
+      apply?(grad: tf.Tensor, slot: S, ctx: PerParamContext & { param: tf.Tensor }): { param: tf.Tensor; slot: S };
+      step?: never;
+    }
+  | {
+      /** The step as a program run (see {@link ProgramStep}); update and updateAndApply follow from it. */
+      step(grad: tf.Tensor, slot: S, ctx: PerParamContext): ProgramStep<S>;
+      update?: never;
+      apply?: never;
+    }
+);
+
+/**
  * Builds a transform that treats each parameter on its own, like torch.optim: parameters
  * without a gradient in a step are skipped (their slot is kept as is), new parameters get a
  * fresh slot, and hyperparameters live in the state so they can be read and changed mid-run.
- * `update` runs inside `tf.tidy`; return the update and the new slot.
+ * Give either `update` (runs inside `tf.tidy`; return the update and the new slot) or `step`
+ * (the step as an element-wise program run, batched over the parameters).
  */
-export function perParameter<S extends StateTree>(def: {
-  hyper: Hyperparams;
-  init(param: tf.Tensor, name: string, hyper: Hyperparams): S;
-  update(grad: tf.Tensor, slot: S, ctx: PerParamContext): { update: tf.Tensor; slot: S };
-  /** Optional: the new parameter value (param + update) with the new slot, in one pass; must equal `update` then adding. */
-  apply?(grad: tf.Tensor, slot: S, ctx: PerParamContext & { param: tf.Tensor }): { param: tf.Tensor; slot: S };
-  spec?: TransformSpec;
-}): GradientTransform<PerParamState<S>> {
+export function perParameter<S extends StateTree>(def: PerParamDefinition<S>): GradientTransform<PerParamState<S>> {
   const slotFor = (state: PerParamState<S>, name: string, p: tf.Tensor | undefined): S => {
     const slot = state.slots[name] ?? (p ? (tf.tidy(() => def.init(p, name, state.hyper) as any) as S) : undefined);
     if (slot === undefined) throw new Error(`perParameter: no state for "${name}" and no parameter to initialise it from`);
     return slot;
   };
-  const apply = def.apply;
+  const init = (params: ParamMap): PerParamState<S> => {
+    const slots: Record<string, S> = {};
+    for (const name of Object.keys(params)) slots[name] = tf.tidy(() => def.init(params[name], name, def.hyper) as any) as S;
+    return { hyper: { ...def.hyper }, slots };
+  };
+  if (def.step) return programTransform(def.step, slotFor, init, def.spec);
+  const { update, apply } = def as Extract<PerParamDefinition<S>, { update: unknown }>;
   return {
     spec: def.spec,
     ...(apply && {
@@ -122,11 +158,7 @@ export function perParameter<S extends StateTree>(def: {
         return { params: out, state: { hyper: state.hyper, slots } };
       },
     }),
-    init(params) {
-      const slots: Record<string, S> = {};
-      for (const name of Object.keys(params)) slots[name] = tf.tidy(() => def.init(params[name], name, def.hyper) as any) as S;
-      return { hyper: { ...def.hyper }, slots };
-    },
+    init,
     update(grads, state, params, extras) {
       const updates: ParamMap = {};
       const slots: Record<string, S> = { ...state.slots };
@@ -135,12 +167,58 @@ export function perParameter<S extends StateTree>(def: {
         if (g == null) continue;
         const p = params?.[name];
         const slot = slotFor(state, name, p);
-        const r = tf.tidy(() => def.update(g, slot, { name, hyper: state.hyper, extras, param: p }) as any) as { update: tf.Tensor; slot: S };
+        const r = tf.tidy(() => update(g, slot, { name, hyper: state.hyper, extras, param: p }) as any) as { update: tf.Tensor; slot: S };
         // Updates are owned by the caller: never hand back the gradient itself.
         updates[name] = r.update === g ? g.clone() : r.update;
         slots[name] = r.slot;
       }
       return { updates, state: { hyper: state.hyper, slots } };
+    },
+  };
+}
+
+/** perParameter from a ProgramStep: every parameter's step, grouped by program, in one run each. */
+function programTransform<S extends StateTree>(
+  stepOf: (grad: tf.Tensor, slot: S, ctx: PerParamContext) => ProgramStep<S>,
+  slotFor: (state: PerParamState<S>, name: string, p: tf.Tensor | undefined) => S,
+  init: (params: ParamMap) => PerParamState<S>,
+  spec: TransformSpec | undefined,
+): GradientTransform<PerParamState<S>> {
+  const run = (grads: ParamMap, state: PerParamState<S>, params: ParamMap | undefined, extras: UpdateExtras | undefined, applied: boolean) =>
+    tf.tidy(() => {
+      const groups = new Map<ElementwiseProgram<string, string, string>, Array<{ name: string; step: ProgramStep<S>; param?: tf.Tensor }>>();
+      for (const name of Object.keys(grads)) {
+        const g = grads[name];
+        if (g == null) continue;
+        const p = params?.[name];
+        if (applied && p == null) throw new Error(`perParameter: updateAndApply needs the value of "${name}"`);
+        const step = stepOf(g, slotFor(state, name, p), { name, hyper: state.hyper, extras, param: p });
+        const program = applied ? step.program.applied() : step.program;
+        const list = groups.get(program) ?? [];
+        list.push({ name, step, param: p });
+        groups.set(program, list);
+      }
+      const values: ParamMap = {};
+      const slots: Record<string, S> = { ...state.slots };
+      for (const [program, list] of groups) {
+        const outs = program.runMany(list.map(({ step, param }) => ({ inputs: applied ? { ...step.inputs, param } : step.inputs, scalars: step.scalars })));
+        list.forEach(({ name, step }, k) => {
+          values[name] = applied ? outs[k].param : outs[k].update;
+          slots[name] = step.slot(outs[k]);
+        });
+      }
+      return { values, slots } as unknown as tf.TensorContainer;
+    }) as unknown as { values: ParamMap; slots: Record<string, S> };
+  return {
+    spec,
+    init,
+    update(grads, state, params, extras) {
+      const r = run(grads, state, params, extras, false);
+      return { updates: r.values, state: { hyper: state.hyper, slots: r.slots } };
+    },
+    updateAndApply(grads, state, params, extras) {
+      const r = run(grads, state, params, extras, true);
+      return { params: r.values, state: { hyper: state.hyper, slots: r.slots } };
     },
   };
 }

@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { tf, useBackend, elementwiseProgram, elementwiseFused, setElementwiseFusion, sum, Rng, InvalidParameterError, DescentError } from '../src/index';
+import { tf, useBackend, elementwiseProgram, elementwiseFused, setNativeFusion, sum, Rng, InvalidParameterError, DescentError } from '../src/index';
 import { nativeBlas } from '@descent/native-blas';
 
 /** Runs `fn` with fusion on or off. */
 function withFusion<T>(on: boolean, fn: () => T): T {
-  const previous = setElementwiseFusion(on);
+  const previous = setNativeFusion(on);
   try {
     return fn();
   } finally {
-    setElementwiseFusion(previous);
+    setNativeFusion(previous);
   }
 }
 
@@ -45,7 +45,7 @@ describe('elementwiseProgram', () => {
   beforeAll(async () => {
     await useBackend('wasm');
   });
-  afterEach(() => setElementwiseFusion(true));
+  afterEach(() => setNativeFusion(true));
 
   it('runs fused on wasm when the native addon is built', () => {
     expect(elementwiseFused()).toBe(nativeBlas() !== null);
@@ -139,5 +139,54 @@ describe('elementwiseProgram', () => {
     expect(() => prog.run({ x, y: x }, { k: 'a' as unknown as number })).toThrow(/scalar "k"/);
     expect(() => elementwiseProgram('const', ['x'], ['k'], (_x, { k }) => ({ z: k.mul(2) }))).toThrow(DescentError);
     tf.dispose([x, y, i]);
+  });
+
+  it('runMany: several groups of any shapes and their own scalars in one kernel, equal to run for each', async () => {
+    const prog = elementwiseProgram('axpy', ['x', 'y', 'k'], ['a'], ({ x, y, k }, { a }) => ({ out: x.mul(a).add(y).div(k), twice: x.add(x) }));
+    const rng = new Rng(3);
+    const calls = [[7], [2, 300], [0, 4], [1]].map((shape, g) => ({
+      inputs: { x: rng.randomNormal(shape), y: rng.randomNormal(shape), k: tf.scalar(g + 2) }, // k: a single value, broadcast
+      scalars: { a: 0.1 * (g + 1) },
+    }));
+    const before = tf.memory().numTensors;
+    const many = prog.runMany(calls);
+    const one = withFusion(false, () => calls.map((c) => prog.run(c.inputs, c.scalars)));
+    many.forEach((r, g) => {
+      for (const o of ['out', 'twice'] as const) {
+        expect(r[o].shape).toEqual(calls[g].inputs.x.shape);
+        expect(Array.from(r[o].dataSync())).toEqual(Array.from(one[g][o].dataSync()));
+      }
+    });
+    tf.dispose([...many, ...one].flatMap((r) => Object.values(r)));
+    expect(tf.memory().numTensors).toBe(before);
+    if (elementwiseFused()) expect(await kernelNames(() => Object.assign({}, ...prog.runMany(calls).map((r, g) => ({ [`o${g}`]: r.out, [`t${g}`]: r.twice }))))).toEqual(['DescentElementwise']);
+    expect(prog.runMany([])).toEqual([]);
+    expect(() => prog.runMany([calls[0], { inputs: { x: calls[0].inputs.x, y: calls[1].inputs.y, k: calls[0].inputs.k }, scalars: { a: 1 } }])).toThrow(/input "y" shape/);
+    tf.dispose(calls.flatMap((c) => Object.values(c.inputs)));
+  });
+
+  it('applied(): param + update in the same pass, rounded as adding afterwards', () => {
+    const prog = elementwiseProgram('step', ['grad', 'm'], ['lr'], ({ grad, m }, { lr }) => {
+      const m1 = m.mul(0.9).add(grad);
+      return { update: m1.mul(lr.neg()), m: m1 };
+    });
+    const applied = prog.applied();
+    expect(prog.applied()).toBe(applied); // cached
+    expect(applied.outputs.slice().sort()).toEqual(['m', 'param']);
+    const rng = new Rng(5);
+    const grad = rng.randomNormal([1000]), m = rng.randomNormal([1000]), param = rng.randomNormal([1000]);
+    for (const fused of [true, false]) {
+      withFusion(fused, () => {
+        const u = prog.run({ grad, m }, { lr: 0.3 });
+        const a = applied.run({ grad, m, param }, { lr: 0.3 });
+        const added = tf.add(param, u.update);
+        expect(Array.from(a.param.dataSync())).toEqual(Array.from(added.dataSync()));
+        expect(Array.from(a.m.dataSync())).toEqual(Array.from(u.m.dataSync()));
+        tf.dispose([...Object.values(u), ...Object.values(a), added]);
+      });
+    }
+    const noUpdate = elementwiseProgram('plain', ['x'], [], ({ x }) => ({ y: x.add(1) }));
+    expect(() => noUpdate.applied()).toThrow(/no output "update"/);
+    tf.dispose([grad, m, param]);
   });
 });

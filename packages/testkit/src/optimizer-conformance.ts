@@ -10,7 +10,7 @@ import {
   stateTensors,
   NonFiniteGradientError,
   Rng,
-  setElementwiseFusion,
+  setNativeFusion,
   type ParamMap,
   type StateTree,
   type GradientTransform,
@@ -101,7 +101,7 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
       it.each(paths.flatMap(([label, fused]) => cases.map((c) => [c.name, label, fused, c] as const)))(
         'matches the reference trajectory: %s (%s)',
         (_name, _label, fused, c) => {
-          const previous = setElementwiseFusion(fused);
+          const previous = setNativeFusion(fused);
           try {
             const transform = plugin.create(c.config);
             let params = fromFixture(c.params);
@@ -118,7 +118,7 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
             dispose(params);
             stateTensors(state).forEach((t) => t.dispose());
           } finally {
-            setElementwiseFusion(previous);
+            setNativeFusion(previous);
           }
         },
       );
@@ -126,7 +126,7 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
 
     it('gives the same steps fused and as TensorFlow.js ops', () => {
       const trajectory = (fused: boolean) => {
-        const previous = setElementwiseFusion(fused);
+        const previous = setNativeFusion(fused);
         try {
           const transform = plugin.create(config);
           // Sizes past one native chunk (256 floats), not a multiple of it.
@@ -139,7 +139,7 @@ export function optimizerConformance(opts: OptimizerConformanceOptions): void {
           stateTensors(r.state).forEach((t) => t.dispose());
           return out;
         } finally {
-          setElementwiseFusion(previous);
+          setNativeFusion(previous);
         }
       };
       const fused = trajectory(true);

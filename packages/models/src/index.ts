@@ -17,5 +17,6 @@ export { ACTIVATIONS, activationLayer, SharedPReLU, type Activation, type Shared
 export { MultiHeadSelfAttention, type MultiHeadSelfAttentionArgs } from './attention';
 export { SinusoidalPositions } from './positional-encoding';
 export { MeanMaxPool } from './pooling';
+export { BatchNormalization, batchNormalization } from './batch-norm';
 export { countParameters, type CountOptions } from './count';
 export { buildModel, listModels, describeModels, type BuildOptions } from './build';

@@ -4,6 +4,7 @@ import { SinusoidalPositions } from './positional-encoding';
 import { MeanMaxPool } from './pooling';
 import { reserveModelName, checkVariableNames } from './names';
 import { Seeds, xavierZero } from './init';
+import { batchNormalization } from './batch-norm';
 import { checkInputShape } from './input-shape';
 
 export interface SimpleTransformerOptions {
@@ -118,7 +119,7 @@ export function simpleTransformer(options: SimpleTransformerOptions = {}): tf.La
   let h = cfg.inputShape.length > 1 ? apply(tf.layers.flatten({ name: n('flatten') }), x) : x;
   for (const i of [1, 2]) {
     h = apply(dense(d, `embed_dense_${i}`), h);
-    h = apply(tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: n(`embed_bn_${i}`) }), h);
+    h = apply(batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: n(`embed_bn_${i}`) }), h);
     h = apply(dropout(`embed_dropout_${i}`), h);
     h = apply(gelu(`embed_gelu_${i}`), h);
   }

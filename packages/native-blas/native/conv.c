@@ -9,8 +9,8 @@
  * strideWidth, dilationHeight, dilationWidth, padInfo: {top, left}), so the caller passes
  * backend_util.computeConv2DInfo's result as is. Every tensor's range is checked against the heap;
  * the im2col / col2im loops check each input coordinate, so no geometry reads or writes outside
- * the tensors. The batch is processed in blocks of rows so the im2col buffer (malloc'd, freed before
- * returning) stays under COL_BUDGET floats whatever the batch size.
+ * the tensors. The batch is processed in blocks of rows so the im2col buffer (kept between calls,
+ * one per thread) stays under COL_BUDGET floats whatever the batch size.
  */
 #include "util.h"
 #include <cblas.h>
@@ -19,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Floats of the im2col scratch buffer (2 MiB, about L2: measured on the CNN's layers, 2^18-2^20 floats run
- * 10-25% faster than 2^22, the im2col block then stays in cache for sgemm); keeps memory flat. */
+/* Floats of the im2col scratch buffer (16 MiB at most, kept per thread). Measured on the CNN's
+ * layers with two OpenBLAS threads: larger blocks make fewer, larger products, 2^22 floats ran the
+ * three layers' forward and both gradients in 105 ms against 157 ms with 2^19 (one product per
+ * layer and batch of 128 for all but the second layer). */
 #ifndef COL_BUDGET
-#define COL_BUDGET ((int64_t)1 << 19)
+#define COL_BUDGET ((int64_t)1 << 22)
 #endif
 /* Sizes above this (in floats) are refused: keeps every product below int64 overflow and sgemm's int. */
 #define MAX_FLOATS ((int64_t)1 << 40)
@@ -149,10 +151,25 @@ static void col2im(const geom_t *g, const float *col, float *dx, int64_t r0, int
   }
 }
 
+/*
+ * The im2col buffer, kept between calls (one per thread: worker threads load the addon too). A
+ * fresh 2 MiB malloc per call is an mmap whose pages fault in again at every convolution.
+ */
+static _Thread_local float *col_buf = NULL;
+static _Thread_local size_t col_cap = 0;
+
 static float *scratch(napi_env env, int64_t floats) {
-  float *p = (float *)malloc((size_t)(floats > 0 ? floats : 1) * sizeof(float));
-  if (!p) fail(env, "ERR_NOMEM", "conv: cannot allocate the im2col buffer");
-  return p;
+  const size_t want = (size_t)(floats > 0 ? floats : 1);
+  if (want > col_cap) {
+    float *grown = (float *)realloc(col_buf, want * sizeof(float));
+    if (!grown) {
+      fail(env, "ERR_NOMEM", "conv: cannot allocate the im2col buffer");
+      return NULL;
+    }
+    col_buf = grown;
+    col_cap = want;
+  }
+  return col_buf;
 }
 
 /*
@@ -198,7 +215,6 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
                 y + r0 * g.cout, (int)g.cout);
     if (bias || act != ACT_LINEAR) bias_activation(y + r0 * g.cout, m, g.cout, bias, g.cout, (int)act, alpha);
   }
-  free(col);
   return NULL;
 }
 
@@ -239,7 +255,6 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
                 col, (int)k);
     col2im(&g, col, dx, r0, r1);
   }
-  free(col);
   return NULL;
 }
 
@@ -274,18 +289,76 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)g.cout, (int)m, 1.f, a, (int)k, dy + r0 * g.cout, (int)g.cout,
                 r0 == 0 ? 0.f : 1.f, dw, (int)g.cout);
   }
-  free(col);
   return NULL;
 }
 
 /* best = max(best, v), at = tap where v won (strictly greater: the first maximum stays), branch-free. */
-static void running_max(const float *restrict v, float *restrict best, int32_t *restrict at, int32_t tap, int64_t c) {
+DISPATCH static void running_max(const float *restrict v, float *restrict best, int32_t *restrict at, int32_t tap, int64_t c) {
   for (int64_t ch = 0; ch < c; ch++) {
     const float vv = v[ch], bb = best[ch];
     const int32_t m = -(int32_t)(vv > bb); /* all ones where v wins (never for NaN) */
     best[ch] = vv > bb ? vv : bb;
     at[ch] = (tap & m) | (at[ch] & ~m);
   }
+}
+
+/* out[ch] = dy[ch] where this tap holds the window's maximum, else 0 (a whole tap of a tiling window). */
+DISPATCH static void route(float *restrict out, const float *restrict d, const int32_t *restrict at, int32_t tap, int64_t c) {
+  for (int64_t ch = 0; ch < c; ch++) out[ch] = at[ch] == tap ? d[ch] : 0.f;
+}
+
+typedef struct {
+  const geom_t *g;
+  const float *x, *dy;
+  float *dx;
+  int64_t c;
+  int tiles;
+  int failed;
+} pool_job;
+
+/* The images of one part. Per output pixel, the window's taps in row-major order, channels
+ * innermost (contiguous), and branch-free (selects, which vectorise: a branch per value
+ * mispredicts on real data, ~3× slower): at[ch] is the tap of the running maximum, pos[tap] its
+ * pixel's offset in the image. */
+static void max_pool_grad_part(void *ctx, int part, int parts) {
+  pool_job *j = (pool_job *)ctx;
+  const geom_t *g = j->g;
+  const int64_t c = j->c, taps = g->kh * g->kw;
+  int64_t b0, b1;
+  part_range(g->n, part, parts, &b0, &b1);
+  float *best = (float *)malloc((size_t)c * sizeof(float));
+  int32_t *at = (int32_t *)malloc((size_t)c * sizeof(int32_t));
+  int64_t *pos = (int64_t *)malloc((size_t)(taps > 0 ? taps : 1) * sizeof(int64_t));
+  if (!best || !at || !pos) {
+    free(best); free(at); free(pos);
+    j->failed = 1;
+    return;
+  }
+  for (int64_t b = b0; b < b1; b++) {
+    const float *img = j->x + b * g->h * g->w * c;
+    float *dimg = j->dx + b * g->h * g->w * c;
+    for (int64_t oy = 0; oy < g->oh; oy++)
+      for (int64_t ox = 0; ox < g->ow; ox++) {
+        const float *d = j->dy + ((b * g->oh + oy) * g->ow + ox) * c;
+        for (int64_t ch = 0; ch < c; ch++) { best[ch] = -INFINITY; at[ch] = -1; }
+        for (int64_t i = 0; i < g->kh; i++) {
+          const int64_t iy = oy * g->sh - g->pt + i * g->dh;
+          for (int64_t jj = 0; jj < g->kw; jj++) {
+            const int64_t ix = ox * g->sw - g->pl + jj * g->dw;
+            const int32_t tap = (int32_t)(i * g->kw + jj);
+            if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w) { pos[tap] = -1; continue; }
+            pos[tap] = (iy * g->w + ix) * c;
+            running_max(img + pos[tap], best, at, tap, c);
+          }
+        }
+        if (j->tiles) for (int32_t tap = 0; tap < (int32_t)taps; tap++) route(dimg + pos[tap], d, at, tap, c);
+        else for (int64_t ch = 0; ch < c; ch++)
+          if (at[ch] >= 0) dimg[pos[at[ch]] + ch] += d[ch];
+      }
+  }
+  free(pos);
+  free(best);
+  free(at);
 }
 
 /*
@@ -310,44 +383,18 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
     return NULL;
   const float *x = (const float *)(heap + xOff), *dy = (const float *)(heap + dyOff);
   float *dx = (float *)(heap + dxOff);
-  memset(dx, 0, (size_t)nx * sizeof(float));
+  /* Windows that tile the image exactly (stride = window, no padding or dilation, sizes divisible:
+   * the usual 2×2/2 pool) cover every x once: each is written whole, without zeroing dx first. */
+  const int tiles = g.sh == g.kh && g.sw == g.kw && g.dh == 1 && g.dw == 1 && g.pt == 0 && g.pl == 0 && g.oh * g.kh == g.h && g.ow * g.kw == g.w;
+  if (!tiles) memset(dx, 0, (size_t)nx * sizeof(float));
   if (c == 0) return NULL;
-  /* Per output pixel, the window's taps in row-major order, channels innermost (contiguous), and
-   * branch-free (selects, which vectorise: a branch per value mispredicts on real data, ~3× slower):
-   * at[ch] is the tap of the running maximum, pos[tap] its pixel's offset in the image. */
-  const int64_t taps = g.kh * g.kw;
-  float *best = (float *)malloc((size_t)c * sizeof(float));
-  int32_t *at = (int32_t *)malloc((size_t)c * sizeof(int32_t));
-  int64_t *pos = (int64_t *)malloc((size_t)(taps > 0 ? taps : 1) * sizeof(int64_t));
-  if (!best || !at || !pos || taps > INT32_MAX) {
-    free(best); free(at); free(pos);
-    fail(env, "ERR_NOMEM", "maxPoolGrad: out of memory");
-    return NULL;
-  }
-  for (int64_t b = 0; b < g.n; b++) {
-    const float *img = x + b * g.h * g.w * c;
-    float *dimg = dx + b * g.h * g.w * c;
-    for (int64_t oy = 0; oy < g.oh; oy++)
-      for (int64_t ox = 0; ox < g.ow; ox++) {
-        const float *d = dy + ((b * g.oh + oy) * g.ow + ox) * c;
-        for (int64_t ch = 0; ch < c; ch++) { best[ch] = -INFINITY; at[ch] = -1; }
-        for (int64_t i = 0; i < g.kh; i++) {
-          const int64_t iy = oy * g.sh - g.pt + i * g.dh;
-          for (int64_t j = 0; j < g.kw; j++) {
-            const int64_t ix = ox * g.sw - g.pl + j * g.dw;
-            const int32_t tap = (int32_t)(i * g.kw + j);
-            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) { pos[tap] = -1; continue; }
-            pos[tap] = (iy * g.w + ix) * c;
-            running_max(img + pos[tap], best, at, tap, c);
-          }
-        }
-        for (int64_t ch = 0; ch < c; ch++)
-          if (at[ch] >= 0) dimg[pos[at[ch]] + ch] += d[ch];
-      }
-  }
-  free(pos);
-  free(best);
-  free(at);
+  if (g.kh * g.kw > INT32_MAX) { fail(env, "ERR_ARGS", "maxPoolGrad: window too large"); return NULL; }
+  pool_job job = {&g, x, dy, dx, c, tiles, 0};
+  /* Parts of whole images (each writes its own part of dx). */
+  int parts = parallel_parts(g.n * g.oh * g.ow * c, 1 << 16);
+  if (parts > g.n) parts = (int)g.n;
+  run_parallel(max_pool_grad_part, &job, parts < 1 ? 1 : parts);
+  if (job.failed) fail(env, "ERR_NOMEM", "maxPoolGrad: out of memory");
   return NULL;
 }
 
@@ -413,124 +460,6 @@ static napi_value tile(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/*
- * batchNorm(heap, xOff, rows, channels, meanOff, varianceOff, offsetOff, scaleOff, epsilon, outOff):
- * out[r, c] = offset[c] + (x[r, c] − mean[c]) · scale[c] / √(variance[c] + ε) over a row-major
- * rows × channels x (NHWC: channels last); offsetOff / scaleOff < 0: 0 / 1.
- */
-static napi_value batch_norm(napi_env env, napi_callback_info info) {
-  napi_value argv[MAX_ARGS];
-  if (!get_args(env, info, 10, argv)) return NULL;
-  uint8_t *heap; size_t len;
-  if (!heap_of(env, argv[0], &heap, &len)) return NULL;
-  int64_t xOff, rows, c, mOff, vOff, oOff, sOff, outOff;
-  float eps;
-  if (!get_i64(env, argv[1], &xOff, "xOff") || !get_i64(env, argv[2], &rows, "rows") || !get_i64(env, argv[3], &c, "channels") ||
-      !get_i64(env, argv[4], &mOff, "meanOff") || !get_i64(env, argv[5], &vOff, "varianceOff") || !get_i64(env, argv[6], &oOff, "offsetOff") ||
-      !get_i64(env, argv[7], &sOff, "scaleOff") || !get_f32(env, argv[8], &eps, "epsilon") || !get_i64(env, argv[9], &outOff, "outOff"))
-    return NULL;
-  if (rows < 0 || c < 0 || rows > MAX_FLOATS || c > INT32_MAX || (double)rows * (double)c > (double)MAX_FLOATS) {
-    fail(env, "ERR_ARGS", "rows and channels must be non-negative (and rows·channels < 2^40)");
-    return NULL;
-  }
-  if (!in_heap(env, xOff, rows * c, len, "x") || !in_heap(env, outOff, rows * c, len, "out") || !in_heap(env, mOff, c, len, "mean") ||
-      !in_heap(env, vOff, c, len, "variance") || (oOff >= 0 && !in_heap(env, oOff, c, len, "offset")) ||
-      (sOff >= 0 && !in_heap(env, sOff, c, len, "scale")))
-    return NULL;
-  if (rows == 0 || c == 0) return NULL;
-  float *mul = (float *)malloc((size_t)c * 2 * sizeof(float));
-  if (!mul) { fail(env, "ERR_NOMEM", "batchNorm: out of memory"); return NULL; }
-  float *add = mul + c;
-  const float *x = (const float *)(heap + xOff), *mean = (const float *)(heap + mOff), *var = (const float *)(heap + vOff);
-  const float *offset = oOff >= 0 ? (const float *)(heap + oOff) : NULL, *scale = sOff >= 0 ? (const float *)(heap + sOff) : NULL;
-  float *out = (float *)(heap + outOff);
-  for (int64_t j = 0; j < c; j++) {
-    mul[j] = (float)((scale ? (double)scale[j] : 1.0) / sqrt((double)var[j] + (double)eps));
-    add[j] = mean[j];
-  }
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * c;
-    float *yr = out + r * c;
-    if (offset) for (int64_t j = 0; j < c; j++) yr[j] = offset[j] + (xr[j] - add[j]) * mul[j];
-    else for (int64_t j = 0; j < c; j++) yr[j] = (xr[j] - add[j]) * mul[j];
-  }
-  free(mul);
-  return NULL;
-}
-
-/*
- * batchNormGrad(heap, xOff, dyOff, rows, channels, meanOff, varianceOff, scaleOff, epsilon,
- *               dxOff, dMeanOff, dVarianceOff, dScaleOff, dOffsetOff):
- * the gradients of batchNorm with respect to each of its inputs, as TensorFlow.js' FusedBatchNorm
- * gradient defines them (mean and variance as independent inputs), with r = 1/√(variance + ε),
- * s = scale (1 when scaleOff < 0): dx = dy·r·s, dMean = −r·s·Σ dy, dVariance = −½ r³ s Σ (x − mean)·dy,
- * dScale = r Σ (x − mean)·dy, dOffset = Σ dy (sums over rows, in double).
- */
-static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
-  napi_value argv[MAX_ARGS];
-  if (!get_args(env, info, 14, argv)) return NULL;
-  uint8_t *heap; size_t len;
-  if (!heap_of(env, argv[0], &heap, &len)) return NULL;
-  int64_t xOff, dyOff, rows, c, mOff, vOff, sOff, dxOff, dmOff, dvOff, dsOff, doOff;
-  float eps;
-  if (!get_i64(env, argv[1], &xOff, "xOff") || !get_i64(env, argv[2], &dyOff, "dyOff") || !get_i64(env, argv[3], &rows, "rows") ||
-      !get_i64(env, argv[4], &c, "channels") || !get_i64(env, argv[5], &mOff, "meanOff") || !get_i64(env, argv[6], &vOff, "varianceOff") ||
-      !get_i64(env, argv[7], &sOff, "scaleOff") || !get_f32(env, argv[8], &eps, "epsilon") || !get_i64(env, argv[9], &dxOff, "dxOff") ||
-      !get_i64(env, argv[10], &dmOff, "dMeanOff") || !get_i64(env, argv[11], &dvOff, "dVarianceOff") || !get_i64(env, argv[12], &dsOff, "dScaleOff") ||
-      !get_i64(env, argv[13], &doOff, "dOffsetOff"))
-    return NULL;
-  if (rows < 0 || c < 0 || rows > MAX_FLOATS || c > INT32_MAX || (double)rows * (double)c > (double)MAX_FLOATS) {
-    fail(env, "ERR_ARGS", "rows and channels must be non-negative (and rows·channels < 2^40)");
-    return NULL;
-  }
-  if (!in_heap(env, xOff, rows * c, len, "x") || !in_heap(env, dyOff, rows * c, len, "dy") || !in_heap(env, dxOff, rows * c, len, "dx") ||
-      !in_heap(env, mOff, c, len, "mean") || !in_heap(env, vOff, c, len, "variance") || (sOff >= 0 && !in_heap(env, sOff, c, len, "scale")) ||
-      !in_heap(env, dmOff, c, len, "dMean") || !in_heap(env, dvOff, c, len, "dVariance") || !in_heap(env, dsOff, c, len, "dScale") ||
-      !in_heap(env, doOff, c, len, "dOffset"))
-    return NULL;
-  if (c == 0) return NULL;
-  double *acc = (double *)calloc((size_t)c * 2, sizeof(double));
-  float *coef = (float *)malloc((size_t)c * sizeof(float));
-  if (!acc || !coef) { free(acc); free(coef); fail(env, "ERR_NOMEM", "batchNormGrad: out of memory"); return NULL; }
-  double *sumDy = acc, *sumXmDy = acc + c;
-  const float *x = (const float *)(heap + xOff), *dy = (const float *)(heap + dyOff), *mean = (const float *)(heap + mOff),
-              *var = (const float *)(heap + vOff), *scale = sOff >= 0 ? (const float *)(heap + sOff) : NULL;
-  float *dx = (float *)(heap + dxOff);
-  for (int64_t j = 0; j < c; j++) coef[j] = (float)((scale ? (double)scale[j] : 1.0) / sqrt((double)var[j] + (double)eps));
-  /* Blocks of rows summed in float (vectorises), each block's sums added in double. */
-  enum { BLOCK = 64 };
-  float *part = (float *)malloc((size_t)c * 2 * sizeof(float));
-  if (!part) { free(acc); free(coef); fail(env, "ERR_NOMEM", "batchNormGrad: out of memory"); return NULL; }
-  float *pDy = part, *pXm = part + c;
-  for (int64_t r0 = 0; r0 < rows; r0 += BLOCK) {
-    const int64_t r1 = r0 + BLOCK < rows ? r0 + BLOCK : rows;
-    for (int64_t j = 0; j < c; j++) pDy[j] = pXm[j] = 0.f;
-    for (int64_t r = r0; r < r1; r++) {
-      const float *xr = x + r * c, *dr = dy + r * c;
-      float *dxr = dx + r * c;
-      for (int64_t j = 0; j < c; j++) {
-        const float d = dr[j];
-        pDy[j] += d;
-        pXm[j] += (xr[j] - mean[j]) * d;
-        dxr[j] = d * coef[j];
-      }
-    }
-    for (int64_t j = 0; j < c; j++) { sumDy[j] += pDy[j]; sumXmDy[j] += pXm[j]; }
-  }
-  float *dMean = (float *)(heap + dmOff), *dVar = (float *)(heap + dvOff), *dScale = (float *)(heap + dsOff), *dOffset = (float *)(heap + doOff);
-  for (int64_t j = 0; j < c; j++) {
-    const double r = 1.0 / sqrt((double)var[j] + (double)eps), s = scale ? (double)scale[j] : 1.0;
-    dMean[j] = (float)(-r * s * sumDy[j]);
-    dVar[j] = (float)(-0.5 * r * r * r * s * sumXmDy[j]);
-    dScale[j] = (float)(r * sumXmDy[j]);
-    dOffset[j] = (float)sumDy[j];
-  }
-  free(part);
-  free(acc);
-  free(coef);
-  return NULL;
-}
-
 void register_conv(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -538,8 +467,6 @@ void register_conv(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tile", NULL, tile, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -143,5 +143,6 @@ NAPI_MODULE_INIT() {
   register_conv(env, exports);
   register_dense_stack(env, exports);
   register_chain_hvp(env, exports);
+  register_batch_norm(env, exports);
   return exports;
 }

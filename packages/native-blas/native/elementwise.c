@@ -14,9 +14,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #define CHUNK 256
+
 #define MAX_REGS 4096
 
 enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5, OP_NEG = 6, OP_ABS = 7, OP_SQRT = 8, OP_SIGN = 9, OP_SQUARE = 10, OP_COUNT = 11 };
@@ -54,6 +56,68 @@ DISPATCH static void run_chunk(const int32_t *code, int64_t ninstr, float **reg,
   }
 }
 
+/* Chunks per part below which a program runs on one thread (the hand-off costs a few microseconds). */
+#define PARALLEL_CHUNKS 64
+
+typedef struct {
+  uint8_t *heap;
+  const int32_t *code;
+  int64_t ninstr, nIn, nS, nT, nOut;
+  const int32_t *outRegs;
+  const double *groups;
+  int64_t rec, G;
+  const int64_t *firstChunk; /* G + 1 entries: group g holds chunks [firstChunk[g], firstChunk[g + 1]) */
+  atomic_int failed;
+} program_job;
+
+/* One part of a job: its range of chunks, with its own registers for scalars, broadcasts and temporaries. */
+static void run_part(void *ctx, int part, int parts) {
+  program_job *j = (program_job *)ctx;
+  int64_t begin, end;
+  part_range(j->firstChunk[j->G], part, parts, &begin, &end);
+  if (begin >= end) return;
+  const int64_t nIn = j->nIn, nS = j->nS, nT = j->nT, nRegs = nIn + nS + nT;
+  float *scratch = (float *)malloc(sizeof(float) * CHUNK * (size_t)(nS + nT + nIn + 1));
+  float **reg = (float **)malloc(sizeof(float *) * (size_t)(nRegs > 0 ? nRegs : 1));
+  if (!scratch || !reg) {
+    free(scratch); free(reg);
+    atomic_store(&j->failed, 1);
+    return;
+  }
+  float *consts = scratch, *temps = scratch + CHUNK * nS, *bcast = temps + CHUNK * nT;
+  for (int64_t t = 0; t < nT; t++) reg[nIn + nS + t] = temps + CHUNK * t;
+  int64_t g = 0;
+  while (j->firstChunk[g + 1] <= begin) g++;
+  for (; g < j->G && j->firstChunk[g] < end; g++) {
+    const double *r = j->groups + g * j->rec;
+    const int64_t n = (int64_t)r[0];
+    if (n == 0) continue;
+    const double *scalars = r + 1, *inOff = scalars + nS, *inB = inOff + nIn, *outOff = inB + nIn;
+    for (int64_t s = 0; s < nS; s++) {
+      const float v = (float)scalars[s];
+      for (int k = 0; k < CHUNK; k++) consts[CHUNK * s + k] = v;
+      reg[nIn + s] = consts + CHUNK * s;
+    }
+    for (int64_t i = 0; i < nIn; i++)
+      if (inB[i] != 0) {
+        const float v = *(const float *)(j->heap + (int64_t)inOff[i]);
+        for (int k = 0; k < CHUNK; k++) bcast[CHUNK * i + k] = v;
+        reg[i] = bcast + CHUNK * i;
+      }
+    const int64_t c0 = (begin > j->firstChunk[g] ? begin : j->firstChunk[g]) - j->firstChunk[g];
+    const int64_t c1 = (end < j->firstChunk[g + 1] ? end : j->firstChunk[g + 1]) - j->firstChunk[g];
+    for (int64_t c = c0; c < c1; c++) {
+      const int64_t start = c * CHUNK, m = n - start < CHUNK ? n - start : CHUNK;
+      for (int64_t i = 0; i < nIn; i++)
+        if (inB[i] == 0) reg[i] = (float *)(j->heap + (int64_t)inOff[i]) + start;
+      run_chunk(j->code, j->ninstr, reg, m);
+      for (int64_t k = 0; k < j->nOut; k++) memcpy((float *)(j->heap + (int64_t)outOff[k]) + start, reg[j->outRegs[k]], sizeof(float) * (size_t)m);
+    }
+  }
+  free(scratch);
+  free(reg);
+}
+
 static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count, const char *name) {
   bool is = false;
   napi_typedarray_type t;
@@ -77,7 +141,8 @@ static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void
  * outRegs: Int32Array(nOut), the register each output is copied from. groups: Float64Array of
  * G records of 1 + nS + 2·nIn + nOut numbers: n (elements), the nS scalars, the nIn input byte
  * offsets, nIn broadcast flags (1: a single value used for every element), the nOut output byte
- * offsets of n floats. Outputs must not overlap the inputs (the caller allocates them fresh).
+ * offsets of n floats. An output either overlaps no input or is exactly the memory of one input
+ * (an in-place update): each chunk's inputs are read before its outputs are written.
  */
 static napi_value elementwise(napi_env env, napi_callback_info info) {
   napi_value argv[MAX_ARGS];
@@ -121,42 +186,15 @@ static napi_value elementwise(napi_env env, napi_callback_info info) {
       if (outOff[k] != (double)(int64_t)outOff[k] || !in_heap(env, (int64_t)outOff[k], n, len, "output")) return NULL;
   }
 
-  /* Scalars, broadcast inputs and temporaries live in CHUNK-float buffers. */
-  float *scratch = (float *)malloc(sizeof(float) * CHUNK * (size_t)(nS + nT + nIn + 1));
-  float **reg = (float **)malloc(sizeof(float *) * (size_t)(nRegs > 0 ? nRegs : 1));
-  if (!scratch || !reg) {
-    free(scratch); free(reg);
-    fail(env, "ERR_MEMORY", "elementwise: out of memory");
-    return NULL;
-  }
-  float *consts = scratch, *temps = scratch + CHUNK * nS, *bcast = temps + CHUNK * nT;
-  for (int64_t t = 0; t < nT; t++) reg[nIn + nS + t] = temps + CHUNK * t;
-  for (int64_t g = 0; g < G; g++) {
-    const double *r = groups + g * rec;
-    const int64_t n = (int64_t)r[0];
-    if (n == 0) continue;
-    const double *scalars = r + 1, *inOff = scalars + nS, *inB = inOff + nIn, *outOff = inB + nIn;
-    for (int64_t s = 0; s < nS; s++) {
-      const float v = (float)scalars[s];
-      for (int j = 0; j < CHUNK; j++) consts[CHUNK * s + j] = v;
-      reg[nIn + s] = consts + CHUNK * s;
-    }
-    for (int64_t i = 0; i < nIn; i++)
-      if (inB[i] != 0) {
-        const float v = *(const float *)(heap + (int64_t)inOff[i]);
-        for (int j = 0; j < CHUNK; j++) bcast[CHUNK * i + j] = v;
-        reg[i] = bcast + CHUNK * i;
-      }
-    for (int64_t start = 0; start < n; start += CHUNK) {
-      const int64_t m = n - start < CHUNK ? n - start : CHUNK;
-      for (int64_t i = 0; i < nIn; i++)
-        if (inB[i] == 0) reg[i] = (float *)(heap + (int64_t)inOff[i]) + start;
-      run_chunk(code, ninstr, reg, m);
-      for (int64_t k = 0; k < nOut; k++) memcpy((float *)(heap + (int64_t)outOff[k]) + start, reg[outRegs[k]], sizeof(float) * (size_t)m);
-    }
-  }
-  free(scratch);
-  free(reg);
+  /* The chunks of all groups, numbered in order, split between the pool's threads. */
+  int64_t *firstChunk = (int64_t *)malloc(sizeof(int64_t) * (size_t)(G + 1));
+  if (!firstChunk) { fail(env, "ERR_MEMORY", "elementwise: out of memory"); return NULL; }
+  firstChunk[0] = 0;
+  for (int64_t g = 0; g < G; g++) firstChunk[g + 1] = firstChunk[g] + ((int64_t)groups[g * rec] + CHUNK - 1) / CHUNK;
+  program_job job = {heap, code, ninstr, nIn, nS, nT, nOut, outRegs, groups, rec, G, firstChunk, 0};
+  run_parallel(run_part, &job, parallel_parts(firstChunk[G], PARALLEL_CHUNKS));
+  free(firstChunk);
+  if (job.failed) fail(env, "ERR_MEMORY", "elementwise: out of memory");
   return NULL;
 }
 
@@ -172,9 +210,9 @@ DISPATCH static double dot_double(const float *restrict a, const float *restrict
 }
 
 /*
- * dots(heap, pairs, outOff, count): out[g] = Σ over the pairs of result g of ⟨a, b⟩, accumulated
- * in double and stored as float32. pairs: Float64Array of records (g, aOff, bOff, n); out holds
- * count floats. Inner products of parameter-space vectors (many tensors each) in one call.
+ * dots(heap, pairs, outOff, count): out[g] = Σ over the pairs of result g of ⟨a, b⟩, in double
+ * and stored as double (out holds 2·count floats' worth of bytes). pairs: Float64Array of records
+ * (g, aOff, bOff, n). Inner products of parameter-space vectors (many tensors each) in one call.
  */
 static napi_value dots(napi_env env, napi_callback_info info) {
   napi_value argv[MAX_ARGS];
@@ -188,7 +226,7 @@ static napi_value dots(napi_env env, napi_callback_info info) {
       !get_i64(env, argv[3], &count, "count"))
     return NULL;
   if (recLen % 4 != 0 || count < 0 || count > (1 << 20)) { fail(env, "ERR_ARGS", "dots: pairs must be records of 4 numbers, count in 0..2^20"); return NULL; }
-  if (!in_heap(env, outOff, count, len, "out")) return NULL;
+  if (!in_heap(env, outOff, 2 * count, len, "out")) return NULL;
   const size_t P = recLen / 4;
   for (size_t p = 0; p < P; p++) {
     const double *r = rec + 4 * p;
@@ -207,8 +245,7 @@ static napi_value dots(napi_env env, napi_callback_info info) {
     const double *r = rec + 4 * p;
     acc[(int64_t)r[0]] += dot_double((const float *)(heap + (int64_t)r[1]), (const float *)(heap + (int64_t)r[2]), (int64_t)r[3]);
   }
-  float *out = (float *)(heap + outOff);
-  for (int64_t g = 0; g < count; g++) out[g] = (float)acc[g];
+  memcpy(heap + outOff, acc, sizeof(double) * (size_t)count); /* 4-byte aligned only: memcpy, not a double store */
   if (acc != sums) free(acc);
   return NULL;
 }

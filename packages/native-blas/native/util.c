@@ -14,6 +14,10 @@ void set_thread_count(int n) {
   openblas_set_num_threads(n);
 }
 
+int thread_count_here(void) {
+  return thread_count > 0 ? thread_count : openblas_get_num_threads();
+}
+
 void use_threads(void) {
   if (thread_count > 0 && openblas_get_num_threads() != thread_count) openblas_set_num_threads(thread_count);
 }

@@ -43,11 +43,22 @@ void bias_activation(float *y, int64_t rows, int64_t n, const float *bias, int64
  */
 void set_thread_count(int n);
 void use_threads(void);
+/* The calling JavaScript thread's thread count (OpenBLAS's, where it set none). */
+int thread_count_here(void);
+
+/* The helper-thread pool (pool.c): fn(ctx, part, parts) for part = 0..parts-1, part 0 on the
+ * caller; returns when all are done. parallel_parts: how many parts `work` units deserve, at
+ * least min_per_part each, at most the thread count. part_range: part's share of n items. */
+typedef void (*part_fn)(void *ctx, int part, int parts);
+int parallel_parts(int64_t work, int64_t min_per_part);
+void run_parallel(part_fn fn, void *ctx, int parts);
+void part_range(int64_t n, int part, int parts, int64_t *begin, int64_t *end);
 
 /* Registration of the functions defined in the other translation units. */
 void register_elementwise(napi_env env, napi_value exports);
 void register_conv(napi_env env, napi_value exports);
 void register_dense_stack(napi_env env, napi_value exports);
 void register_chain_hvp(napi_env env, napi_value exports);
+void register_batch_norm(napi_env env, napi_value exports);
 
 #endif

@@ -48,8 +48,8 @@ function main() {
   const headers = nodeHeaders();
   if (!headers) return say("Node's headers (node_api.h) not found; the wasm fallback will be used");
   // A portable baseline: no -march=native (OpenBLAS dispatches on the CPU at run time).
-  const cflags = ['-O3', '-fno-math-errno', '-fPIC', '-shared', '-std=c11', `-I${headers}`, '-I/usr/include/openblas', '-I/usr/local/opt/openblas/include', '-I/opt/homebrew/opt/openblas/include'];
-  const libs = ['-lopenblas', '-lm'];
+  const cflags = ['-O3', '-fno-math-errno', '-fPIC', '-shared', '-std=c11', '-pthread', `-I${headers}`, '-I/usr/include/openblas', '-I/usr/local/opt/openblas/include', '-I/opt/homebrew/opt/openblas/include'];
+  const libs = ['-lopenblas', '-lm', '-lpthread'];
   if (process.platform === 'darwin') cflags.push('-undefined', 'dynamic_lookup', '-L/usr/local/opt/openblas/lib', '-L/opt/homebrew/opt/openblas/lib');
   const extra = (name) => (process.env[name] ?? '').split(/\s+/).filter(Boolean);
   mkdirSync(outDir, { recursive: true });

@@ -111,7 +111,7 @@ const GEOMETRIES: Array<[string, ConvGeometry]> = [
   ['5×5 same s1, wide kernel over a small image', geom(1, 3, 4, 2, 5, 5, 3, [1, 1], 'same')],
   ['1×1 s1 valid (pointwise)', geom(2, 4, 3, 6, 1, 1, 5, [1, 1], 'valid')],
   ['1×1 s2 valid', geom(2, 5, 5, 3, 1, 1, 2, [2, 2], 'valid')],
-  ['3×3 same, several im2col blocks (rows·k > 2^19)', geom(12, 20, 20, 16, 3, 3, 5, [1, 1], 'same')],
+  ['3×3 same, two im2col blocks (rows·k > 2^22, COL_BUDGET)', geom(64, 32, 32, 8, 3, 3, 4, [1, 1], 'same')],
 ];
 
 describe.skipIf(!hasConv)(`native conv2d and its gradients (${hasConv ? 'built' : `skipped: ${reason}`})`, () => {
@@ -160,9 +160,11 @@ describe.skipIf(!hasConv)(`native conv2d and its gradients (${hasConv ? 'built' 
   });
 
   it('maxPoolGrad sends each dy to the first maximum of its window; overlapping windows add up', () => {
-    const f = new Float32Array(new Memory({ initial: 2 }).buffer);
+    const f = new Float32Array(new Memory({ initial: 200 }).buffer);
     for (const [name, g] of [
       ['2×2 s2 valid', geom(2, 6, 7, 3, 2, 2, 3, [2, 2], 'valid')],
+      ['2×2 s2 tiling the image (written whole, dx not zeroed first)', geom(2, 6, 8, 5, 2, 2, 5, [2, 2], 'valid')],
+      ['2×2 s2, a batch large enough to be split between threads', geom(16, 32, 32, 32, 2, 2, 32, [2, 2], 'valid')],
       ['3×3 s2 same (overlapping, padded)', geom(2, 7, 6, 4, 3, 3, 4, [2, 2], 'same')],
       ['3×3 s1 valid', geom(1, 5, 5, 2, 3, 3, 2, [1, 1], 'valid')],
     ] as const) {

@@ -4,9 +4,10 @@ import { nativeFusionEnabled, size, wasmOf } from './native-heap';
 
 /**
  * Inner products of vectors made of several tensors (parameter-space vectors: one tensor per
- * parameter), read back together: one native pass over the data with the sums in double where
- * @descent/native-blas provides the `DescentDots` kernel, else TensorFlow.js' mul and sum per
- * tensor (float32 sums). The iterative Hessian methods call this once or twice per product.
+ * parameter), read back together: one native pass over the data with the sums in double (and
+ * returned in double) where @descent/native-blas provides the `DescentDots` kernel, else
+ * TensorFlow.js' mul and sum per tensor (float32). The iterative Hessian methods call this once
+ * or twice per product, the training loop once per step for the gradient norm.
  */
 
 export const DOTS_KERNEL = 'DescentDots';
@@ -24,7 +25,7 @@ export function dotProducts(products: ReadonlyArray<ReadonlyArray<readonly [tf.T
     }),
   );
   if (products.length === 0) return [];
-  const native = nativeFusionEnabled() && tf.getKernel(DOTS_KERNEL, tf.getBackend()) !== undefined;
+  const native = dotProductsNative();
   const out = native
     ? (tf.engine().runKernel(
         DOTS_KERNEL,
@@ -32,9 +33,17 @@ export function dotProducts(products: ReadonlyArray<ReadonlyArray<readonly [tf.T
         { counts: products.map((p) => p.length) } as unknown as tf.NamedAttrMap,
       ) as tf.Tensor)
     : tf.tidy(() => tf.stack(products.map((pairs) => (pairs.length === 0 ? tf.scalar(0) : tf.addN(pairs.map(([a, b]) => tf.sum(tf.mul(a, b))))))));
-  const values = Array.from(out.dataSync());
+  const data = out.dataSync();
   out.dispose();
-  return values;
+  if (!native) return Array.from(data);
+  // The kernel's output holds doubles in the bytes of 2·count floats.
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  return Array.from(new Float64Array(bytes.buffer));
+}
+
+/** Whether dotProducts runs natively here, with double sums (see setNativeFusion). */
+export function dotProductsNative(): boolean {
+  return nativeFusionEnabled() && tf.getKernel(DOTS_KERNEL, tf.getBackend()) !== undefined;
 }
 
 /** The addon function the kernel calls. */
@@ -53,7 +62,7 @@ export function installDotsKernel(addon: NativeDots, backendName = 'wasm'): bool
       const wasm = wasmOf(backend as tf.KernelBackend)!;
       const { counts } = attrs as unknown as { counts: number[] };
       const ins = inputs as Record<string, tf.TensorInfo>;
-      const out = wasm.makeOutput([counts.length], 'float32');
+      const out = wasm.makeOutput([2 * counts.length], 'float32'); // doubles, see dotProducts
       const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId)!.memoryOffset;
       const records: number[] = [];
       counts.forEach((n, g) => {

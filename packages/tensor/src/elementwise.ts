@@ -77,7 +77,7 @@ export interface ElementwiseProgram<I extends string, S extends string, O extend
    * one native call where fused (an optimizer step over all parameters, as torch's `foreach`
    * kernels), else one `run` after the other. The same results as calling `run` for each.
    */
-  runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>): Array<Record<O, tf.Tensor>>;
+  runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>, options?: RunOptions): Array<Record<O, tf.Tensor>>;
   /**
    * This program with its output `update` replaced by `param` = param + update, rounded as
    * adding the update afterwards would: a step that writes the new parameter value in the same
@@ -86,6 +86,17 @@ export interface ElementwiseProgram<I extends string, S extends string, O extend
   applied(): ElementwiseProgram<I | 'param', S, Exclude<O, 'update'> | 'param'>;
   /** The inputs this program reads (the others may be left out of `run`). */
   readonly usedInputs: readonly I[];
+}
+
+export interface RunOptions {
+  /**
+   * The caller gives up the inputs: an output with the name of an input may be written into that
+   * input's memory (as torch's in-place `foreach` ops update their tensors), where no other tensor
+   * shares the memory and no other input of the call reads it. The input tensors then hold the
+   * new values until the caller disposes them; read the outputs instead. An optimizer step over
+   * state and variables it replaces right away (toTfOptimizer) saves a pass over memory this way.
+   */
+  inPlace?: boolean;
 }
 
 /** One run of a program in {@link ElementwiseProgram.runMany}. */
@@ -174,7 +185,12 @@ export function elementwiseProgram<I extends string, S extends string, O extends
     }
   }
 
-  function runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>): Array<Record<O, tf.Tensor>> {
+  // For in-place runs: the input register each output may take over (an input of the same name),
+  // else -1; none where an output is an input itself (it would be read after being overwritten).
+  const identityOutput = Array.from(compiled.outRegs).some((r) => r < compiled.nIn);
+  const aliases = Int32Array.from(outputs, (o) => (identityOutput ? -1 : usedInputs.indexOf(o as unknown as I)));
+
+  function runMany(calls: ReadonlyArray<ElementwiseCall<I, S>>, options: RunOptions = {}): Array<Record<O, tf.Tensor>> {
     const shapes = calls.map((c) => {
       checkScalars(c.scalars);
       return checkInputs(name, usedInputs, c.inputs);
@@ -188,7 +204,7 @@ export function elementwiseProgram<I extends string, S extends string, O extends
     const outs = tf.engine().runKernel(
       KERNEL,
       kernelInputs as unknown as tf.NamedTensorMap,
-      { shapes, nIn: compiled.nIn, nTemps: compiled.nTemps, code: compiled.code, outRegs: compiled.outRegs, scalars: groupScalars } as unknown as tf.NamedAttrMap,
+      { shapes, nIn: compiled.nIn, nTemps: compiled.nTemps, code: compiled.code, outRegs: compiled.outRegs, scalars: groupScalars, aliases: options.inPlace ? aliases : null } as unknown as tf.NamedAttrMap,
     ) as tf.Tensor | tf.Tensor[];
     const list = Array.isArray(outs) ? outs : [outs];
     return calls.map((_, g) => Object.fromEntries(outputs.map((o, k) => [o, list[g * outputs.length + k]])) as Record<O, tf.Tensor>);
@@ -348,10 +364,26 @@ export function installElementwiseKernel(addon: NativeElementwise, backendName =
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const wasm = wasmOf(backend as tf.KernelBackend)!;
-      const a = attrs as unknown as { shapes: number[][]; nIn: number; nTemps: number; code: Int32Array; outRegs: Int32Array; scalars: Float64Array };
+      const a = attrs as unknown as { shapes: number[][]; nIn: number; nTemps: number; code: Int32Array; outRegs: Int32Array; scalars: Float64Array; aliases: Int32Array | null };
       const ins = inputs as Record<string, tf.TensorInfo>;
+      const kb = backend as tf.KernelBackend;
       const nOut = a.outRegs.length, nS = a.scalars.length / a.shapes.length;
-      const outs = a.shapes.flatMap((shape) => Array.from({ length: nOut }, () => wasm.makeOutput(shape, 'float32')));
+      // In place: an output takes over its input's memory where that memory is the input's alone
+      // (one tensor refers to it, no other input of the call reads it) and fully overwritten.
+      const readers = new Map<object, number>();
+      if (a.aliases) for (const t of Object.values(ins)) readers.set(t.dataId, (readers.get(t.dataId) ?? 0) + 1);
+      const outs = a.shapes.flatMap((shape, g) =>
+        Array.from({ length: nOut }, (_, k) => {
+          const i = a.aliases ? a.aliases[k] : -1;
+          const t = i >= 0 ? ins[`g${g}x${i}`] : undefined;
+          if (t && size(shape) > 0 && size(t.shape) === size(shape) && readers.get(t.dataId) === 1 && kb.refCount(t.dataId) === 1) {
+            readers.set(t.dataId, 2); // taken: by no other output
+            kb.incRef(t.dataId);
+            return { dataId: t.dataId, shape, dtype: 'float32' } as tf.TensorInfo;
+          }
+          return wasm.makeOutput(shape, 'float32');
+        }),
+      );
       // Offsets after every allocation: growing the wasm memory detaches earlier views.
       const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId)!.memoryOffset;
       const rec = 1 + nS + 2 * a.nIn + nOut;
@@ -373,7 +405,7 @@ export function installElementwiseKernel(addon: NativeElementwise, backendName =
       try {
         addon.elementwise(wasm.wasm.HEAPU8, a.code, a.nIn, nS, a.nTemps, a.outRegs, groups);
       } catch (e) {
-        for (const o of outs) (backend as tf.KernelBackend).disposeData(o.dataId);
+        for (const o of outs) kb.disposeData(o.dataId);
         throw e;
       }
       return outs;

@@ -7,11 +7,12 @@ export { useBackend, ready, backendReport, describeBackend, type BackendChoice, 
 export { installFastMatMul } from './fast-matmul';
 export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
 export { installWasmGradients } from './wasm-gradients';
-export { dotProducts } from './dots';
+export { dotProducts, dotProductsNative } from './dots';
+export { batchNormTraining, batchNormTrainingNative, type BatchNormTrainingResult } from './batch-norm';
 export { denseChainHvp, denseChainHvpAvailable, type ChainHvpOp } from './dense-chain-hvp';
 export { denseStackGradients, denseStackAvailable, DENSE_STACK_ACTIVATIONS, type DenseStackActivation, type DenseStackLayer, type DenseStackResult } from './dense-stack';
 export { setNativeFusion, nativeFusionEnabled } from './native-heap';
-export { elementwiseProgram, sum, elementwiseFused, Expr, type Operand, type ElementwiseProgram, type ElementwiseCall } from './elementwise';
+export { elementwiseProgram, sum, elementwiseFused, Expr, type Operand, type ElementwiseProgram, type ElementwiseCall, type RunOptions } from './elementwise';
 export { DescentError, InvalidParameterError, NonFiniteGradientError, checkNumber } from './errors';
 export { Rng, type RngState } from './random';
 export { type ParamMap, mapParams, zipParams, applyUpdates, globalNorm, countParams, cloneParams, disposeParams, paramsOf } from './params';
@@ -20,6 +21,7 @@ export {
   type GradientTransform,
   type UpdateExtras,
   type UpdateResult,
+  type ApplyOptions,
   type TransformSpec,
   type Hyperparams,
   type PerParamState,

@@ -4,6 +4,7 @@ import { CONV_KERNELS, CONV_KERNEL_NAMES, type NativeConvLike } from './native-c
 import { installBatchNormGrad, uninstallBatchNormGrad } from './native-batchnorm';
 import { installElementwiseKernel, uninstallElementwiseKernel, type NativeElementwise } from './elementwise';
 import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseStack } from './dense-stack';
+import { installBatchNormTrainKernels, uninstallBatchNormTrainKernels, type NativeBatchNormTrain } from './batch-norm';
 import { installDotsKernel, uninstallDotsKernel, type NativeDots } from './dots';
 import { installDenseChainHvpKernel, uninstallDenseChainHvpKernel, type NativeDenseChainHvp } from './dense-chain-hvp';
 
@@ -17,6 +18,8 @@ const FUSED_KERNELS: Array<{ install(addon: unknown, backendName: string): boole
   { install: (a, b) => installDenseChainHvpKernel(a as NativeDenseChainHvp, b), uninstall: uninstallDenseChainHvpKernel },
   // Inner products of parameter-space vectors.
   { install: (a, b) => installDotsKernel(a as NativeDots, b), uninstall: uninstallDotsKernel },
+  // Batch normalisation in training mode, and its gradient through the batch statistics.
+  { install: (a, b) => installBatchNormTrainKernels(a as NativeBatchNormTrain, b), uninstall: uninstallBatchNormTrainKernels },
 ];
 const uninstallFused = (backendName: string) => FUSED_KERNELS.forEach((k) => k.uninstall(backendName));
 

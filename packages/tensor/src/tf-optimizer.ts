@@ -77,8 +77,9 @@ export class TransformOptimizer extends tf.Optimizer {
     this.nextExtras = undefined;
     let state: StateTree;
     if (this.transform.updateAndApply) {
-      // The new values straight from the transform's fused pass: no separate add.
-      const r = this.transform.updateAndApply(grads, this.state as any, vars, extras);
+      // The new values straight from the transform's fused pass: no separate add. In place: the
+      // variables and the state are replaced right below, so their memory may take the results.
+      const r = this.transform.updateAndApply(grads, this.state as any, vars, extras, { inPlace: true });
       for (const name of Object.keys(r.params)) {
         vars[name].assign(r.params[name]);
         r.params[name].dispose();

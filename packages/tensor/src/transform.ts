@@ -32,9 +32,19 @@ export interface GradientTransform<S extends StateTree = StateTree> {
    * exactly what `update` followed by adding the updates gives. The returned tensors are new
    * and owned by the caller; parameters without a gradient are not in `params`.
    */
-  updateAndApply?(grads: ParamMap, state: S, params: ParamMap, extras?: UpdateExtras): { params: ParamMap; state: S };
+  updateAndApply?(grads: ParamMap, state: S, params: ParamMap, extras?: UpdateExtras, options?: ApplyOptions): { params: ParamMap; state: S };
   /** Where the transform came from, when a registry made it: lets `fromConfig` rebuild it. */
   spec?: TransformSpec;
+}
+
+export interface ApplyOptions {
+  /**
+   * The caller gives up `state` and `params`: the transform may write the new state and
+   * parameter values into their memory (where no other tensor shares it), so those tensors hold
+   * the new values afterwards. For a caller that replaces both right away, as toTfOptimizer does
+   * with its variables and state; saves a pass over memory per step.
+   */
+  inPlace?: boolean;
 }
 
 export interface TransformSpec {
@@ -184,7 +194,7 @@ function programTransform<S extends StateTree>(
   init: (params: ParamMap) => PerParamState<S>,
   spec: TransformSpec | undefined,
 ): GradientTransform<PerParamState<S>> {
-  const run = (grads: ParamMap, state: PerParamState<S>, params: ParamMap | undefined, extras: UpdateExtras | undefined, applied: boolean) =>
+  const run = (grads: ParamMap, state: PerParamState<S>, params: ParamMap | undefined, extras: UpdateExtras | undefined, applied: boolean, inPlace = false) =>
     tf.tidy(() => {
       const groups = new Map<ElementwiseProgram<string, string, string>, Array<{ name: string; step: ProgramStep<S>; param?: tf.Tensor }>>();
       for (const name of Object.keys(grads)) {
@@ -201,7 +211,10 @@ function programTransform<S extends StateTree>(
       const values: ParamMap = {};
       const slots: Record<string, S> = { ...state.slots };
       for (const [program, list] of groups) {
-        const outs = program.runMany(list.map(({ step, param }) => ({ inputs: applied ? { ...step.inputs, param } : step.inputs, scalars: step.scalars })));
+        const outs = program.runMany(
+          list.map(({ step, param }) => ({ inputs: applied ? { ...step.inputs, param } : step.inputs, scalars: step.scalars })),
+          { inPlace },
+        );
         list.forEach(({ name, step }, k) => {
           values[name] = applied ? outs[k].param : outs[k].update;
           slots[name] = step.slot(outs[k]);
@@ -216,8 +229,8 @@ function programTransform<S extends StateTree>(
       const r = run(grads, state, params, extras, false);
       return { updates: r.values, state: { hyper: state.hyper, slots: r.slots } };
     },
-    updateAndApply(grads, state, params, extras) {
-      const r = run(grads, state, params, extras, true);
+    updateAndApply(grads, state, params, extras, options) {
+      const r = run(grads, state, params, extras, true, options?.inPlace);
       return { params: r.values, state: { hyper: state.hyper, slots: r.slots } };
     },
   };

@@ -189,4 +189,53 @@ describe('elementwiseProgram', () => {
     expect(() => noUpdate.applied()).toThrow(/no output "update"/);
     tf.dispose([grad, m, param]);
   });
+
+  it('runMany in place: outputs take over the memory of same-named inputs only where nothing else shares it', () => {
+    const prog = elementwiseProgram('decay', ['m', 'g'], ['k'], ({ m, g }, { k }) => ({ m: m.mul(k).add(g), other: g.mul(2) }));
+    const rng = new Rng(9);
+    const g = rng.randomNormal([600]);
+    const own = rng.randomNormal([600]);
+    const shared = rng.randomNormal([600]);
+    const snapshot = shared.clone(); // shares the memory: must keep its values
+    const expected = [own, shared].map((m) => withFusion(false, () => prog.run({ m, g }, { k: 0.5 })));
+    const before = tf.memory().numTensors;
+    const [a, b] = prog.runMany([{ inputs: { m: own, g }, scalars: { k: 0.5 } }, { inputs: { m: shared, g }, scalars: { k: 0.5 } }], { inPlace: true });
+    expect(Array.from(a.m.dataSync())).toEqual(Array.from(expected[0].m.dataSync()));
+    expect(Array.from(b.m.dataSync())).toEqual(Array.from(expected[1].m.dataSync()));
+    expect(Array.from(a.other.dataSync())).toEqual(Array.from(expected[0].other.dataSync()));
+    expect(Array.from(snapshot.dataSync())).toEqual(Array.from(shared.dataSync())); // untouched
+    if (elementwiseFused()) {
+      // `own` gave its memory to a.m (it now reads the new values); `shared` did not (a clone shares it).
+      expect(Array.from(own.dataSync())).toEqual(Array.from(a.m.dataSync()));
+      expect(Array.from(shared.dataSync())).not.toEqual(Array.from(b.m.dataSync()));
+    }
+    // Disposing the given-up inputs leaves the outputs intact.
+    tf.dispose([own, shared]);
+    expect(Array.from(a.m.dataSync())).toEqual(Array.from(expected[0].m.dataSync()));
+    tf.dispose([...Object.values(a), ...Object.values(b)]);
+    expect(tf.memory().numTensors).toBe(before - 2);
+    // An input read twice in one call (here by two groups) is never overwritten.
+    const m = rng.randomNormal([50]);
+    const mCopy = Array.from(m.dataSync());
+    const twice = prog.runMany([{ inputs: { m, g: m }, scalars: { k: 1 } }], { inPlace: true });
+    expect(Array.from(m.dataSync())).toEqual(mCopy);
+    tf.dispose([...Object.values(twice), m, g, snapshot, ...expected.flatMap((e) => Object.values(e))]);
+  });
+
+  it('runMany over large tensors (split between threads natively) equals the ops, bit for bit', () => {
+    const prog = elementwiseProgram('adam-like', ['g', 'm', 'v'], ['b1', 'b2'], ({ g, m, v }, { b1, b2 }) => {
+      const m1 = m.mul(b1).add(g.mul(sum(1).sub(b1)));
+      const v1 = v.mul(b2).add(g.square().mul(sum(1).sub(b2)));
+      return { m: m1, v: v1, update: m1.div(v1.sqrt().add(1e-8)).neg() };
+    });
+    const rng = new Rng(12);
+    const calls = [[200_003], [513, 300], [7]].map((shape) => ({
+      inputs: { g: rng.randomNormal(shape), m: rng.randomNormal(shape), v: tf.abs(rng.randomNormal(shape)) },
+      scalars: { b1: 0.9, b2: 0.999 },
+    }));
+    const fused = prog.runMany(calls);
+    const ops = withFusion(false, () => prog.runMany(calls));
+    fused.forEach((r, g) => (['m', 'v', 'update'] as const).forEach((o) => expect(Array.from(r[o].dataSync())).toEqual(Array.from(ops[g][o].dataSync()))));
+    tf.dispose([...fused, ...ops].flatMap((r) => Object.values(r)).concat(calls.flatMap((c) => Object.values(c.inputs))));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { tf, useBackend, toTfOptimizer, perParameter, scaleByLearningRate, NonFiniteGradientError, registerTransformFactory, TransformOptimizer, type GradientTransform } from '@descent/tensor';
+import { tf, useBackend, toTfOptimizer, perParameter, elementwiseProgram, scaleByLearningRate, NonFiniteGradientError, registerTransformFactory, TransformOptimizer, type GradientTransform } from '@descent/tensor';
 
 const momentum = (lr: number): GradientTransform<any> =>
   perParameter<{ v: tf.Tensor }>({
@@ -12,6 +12,10 @@ const momentum = (lr: number): GradientTransform<any> =>
     spec: { id: 'test-momentum', config: { lr } },
   });
 registerTransformFactory('test-momentum', (c) => momentum(c.lr as number));
+const momentumStep = elementwiseProgram('test-momentum-step', ['grad', 'v'], ['lr'], ({ grad, v }, { lr }) => {
+  const v1 = v.mul(0.9).add(grad);
+  return { v: v1, update: v1.mul(lr.neg()) };
+});
 
 let n = 0;
 const variable = (values: number[]) => tf.variable(tf.tensor(values), true, `opt_test_${n++}`);
@@ -35,6 +39,27 @@ describe('toTfOptimizer', () => {
     expect(b.dataSync()[0]).toBeCloseTo(2 - 0.1 - 0.09, 6);
     expect(opt.iterations).toBe(2);
     opt.dispose();
+  });
+
+  it('steps in place where the transform allows it, without touching a snapshot of the variable or leaking', () => {
+    const sgdLike = perParameter<{ v: tf.Tensor }>({
+      hyper: { lr: 0.1 },
+      init: (p) => ({ v: tf.zerosLike(p) }),
+      step: (g, s, { hyper }) => ({ program: momentumStep, inputs: { grad: g, v: s.v }, scalars: { lr: hyper.lr }, slot: (out) => ({ v: out.v }) }),
+    });
+    const a = variable([1, 2, 3]);
+    const snapshot = a.clone();
+    const opt = toTfOptimizer(sgdLike);
+    const g = tf.tensor([1, 1, 1]);
+    opt.applyGradients({ [a.name]: g });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) opt.applyGradients({ [a.name]: g });
+    expect(tf.memory().numTensors).toBe(before);
+    // v: 1, 1.9, 2.71, 3.439 → θ = θ0 − 0.1·Σv
+    Array.from(a.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(i + 1 - 0.1 * (1 + 1.9 + 2.71 + 3.439), 5));
+    expect(Array.from(snapshot.dataSync())).toEqual([1, 2, 3]);
+    opt.dispose();
+    tf.dispose([g, snapshot]);
   });
 
   it('skips null gradients, leaving that variable and its state alone', () => {

@@ -1,4 +1,4 @@
-import { tf, Rng, InvalidParameterError, checkNumber } from '@descent/tensor';
+import { tf, Rng, InvalidParameterError, checkNumber, gatherRows } from '@descent/tensor';
 import { type Augmentation, Augmenter, resolveAugmentation } from './augment';
 import { type Normalization, BOOK_NORMALIZATION, normalizationTable } from './normalize';
 import type { DataSource } from './locate';
@@ -205,11 +205,17 @@ export class ImageDataset {
     const { images, labels, numClasses } = this;
     return (indices) => {
       const n = indices.length;
-      const x = new Float32Array(n * pixels);
-      for (let b = 0; b < n; b++) {
-        const from = indices[b] * pixels;
-        if (augmenter) writeNormalized(x, b * pixels, augmenter.apply(images.subarray(from, from + pixels)), 0, pixels, c, table);
-        else writeNormalized(x, b * pixels, images, from, pixels, c, table);
+      const shape = flatten ? [n, pixels] : [n, h, w, c];
+      // Without augmentation, one native pass straight onto the wasm heap where available.
+      let xt = augmenter ? undefined : gatherRows(images, pixels, indices, table, c, shape);
+      if (!xt) {
+        const x = new Float32Array(n * pixels);
+        for (let b = 0; b < n; b++) {
+          const from = indices[b] * pixels;
+          if (augmenter) writeNormalized(x, b * pixels, augmenter.apply(images.subarray(from, from + pixels)), 0, pixels, c, table);
+          else writeNormalized(x, b * pixels, images, from, pixels, c, table);
+        }
+        xt = tf.tensor(x, shape, 'float32');
       }
       let y: tf.Tensor1D | tf.Tensor2D;
       if (oneHot) {
@@ -219,8 +225,8 @@ export class ImageDataset {
       } else {
         y = tf.tensor1d(Int32Array.from(indices, (i) => labels[i]), 'int32');
       }
-      const xt = flatten ? tf.tensor2d(x, [n, pixels], 'float32') : tf.tensor4d(x, [n, h, w, c], 'float32');
-      return { x: xt, y, size: n, indices, dispose: () => tf.dispose([xt, y]) };
+      const x = xt as tf.Tensor2D | tf.Tensor4D;
+      return { x, y, size: n, indices, dispose: () => tf.dispose([x, y]) };
     };
   }
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { InvalidParameterError, Rng, tf, useBackend } from '@descent/tensor';
+import { InvalidParameterError, Rng, tf, useBackend, setNativeFusion, gatherRows, gatherRowsAvailable } from '@descent/tensor';
+import { nativeBlas } from '@descent/native-blas';
 import { BOOK_NORMALIZATION, ImageDataset, type ImageDatasetInit } from '@descent/datasets';
 import { bytesOf, loadGolden } from './helpers';
 
@@ -43,6 +44,41 @@ function indicesOf(ds: ImageDataset, opts: Parameters<ImageDataset['batches']>[0
   }
   return out;
 }
+
+describe('batches built natively (gatherRows) and in JavaScript', () => {
+  it('are equal bit for bit: 1 and 3 channels, flat and 4-D, shuffled order', () => {
+    for (const shape of [[4, 4, 1], [5, 3, 3]] as Array<[number, number, number]>) {
+      const ds = dataset(37, shape);
+      for (const flatten of [true, false]) {
+        const build = (fused: boolean) => {
+          const previous = setNativeFusion(fused);
+          try {
+            return [...ds.batches({ batchSize: 8, shuffle: true, rng: new Rng(5), flatten })].map((b) => {
+              const values = { shape: b.x.shape, x: Array.from(b.x.dataSync()), y: Array.from(b.y.dataSync()) };
+              b.dispose();
+              return values;
+            });
+          } finally {
+            setNativeFusion(previous);
+          }
+        };
+        expect(build(true)).toEqual(build(false));
+      }
+    }
+    expect(gatherRowsAvailable()).toBe(nativeBlas() !== null);
+  });
+
+  it.skipIf(nativeBlas() === null)('gatherRows rejects what does not fit with a clear error', () => {
+    const source = new Uint8Array(12), table = new Float32Array(256);
+    expect(() => gatherRows(source, 4, [0, 3], table, 1, [2, 4])).toThrow(/indices.*3.*\[0, 3\)/);
+    expect(() => gatherRows(source, 4, [0], table, 3, [1, 4])).toThrow(InvalidParameterError);
+    expect(() => gatherRows(source, 4, [0], new Float32Array(10), 1, [1, 4])).toThrow(/table/);
+    expect(() => gatherRows(source, 4, [0, 1], table, 1, [3, 4])).toThrow(/shape/);
+    const t = gatherRows(source, 4, [], table, 1, [0, 4])!;
+    expect(t.shape).toEqual([0, 4]);
+    t.dispose();
+  });
+});
 
 describe('normalisation', () => {
   it('equals torchvision ToTensor + Normalize bit for bit (torch 1.13 golden)', () => {

@@ -2,6 +2,7 @@ import { tf, checkNumber, InvalidParameterError } from '@descent/tensor';
 import { reserveModelName, checkVariableNames } from './names';
 import { Seeds, torchDefault } from './init';
 import { batchNormalization } from './batch-norm';
+import { conv2d } from './conv2d';
 import { checkInputShape } from './input-shape';
 
 export interface CifarCnnOptions {
@@ -58,7 +59,7 @@ export function cifarCnn(options: CifarCnnOptions = {}): tf.LayersModel {
   let inChannels = input.shape[2];
   channels.forEach((filters, i) => {
     const b = i + 1;
-    h = apply(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', name: `${name}_conv_${b}`, ...torchDefault(inChannels * 9, seeds, `conv_${b}`) }), h);
+    h = apply(conv2d({ filters, kernelSize: 3, padding: 'same', name: `${name}_conv_${b}`, ...torchDefault(inChannels * 9, seeds, `conv_${b}`) }), h);
     h = apply(batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn_${b}` }), h);
     h = apply(tf.layers.reLU({ name: `${name}_relu_${b}` }), h);
     h = apply(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_pool_${b}` }), h);

@@ -18,5 +18,6 @@ export { MultiHeadSelfAttention, type MultiHeadSelfAttentionArgs } from './atten
 export { SinusoidalPositions } from './positional-encoding';
 export { MeanMaxPool } from './pooling';
 export { BatchNormalization, batchNormalization } from './batch-norm';
+export { Conv2D, conv2d } from './conv2d';
 export { countParameters, type CountOptions } from './count';
 export { buildModel, listModels, describeModels, type BuildOptions } from './build';

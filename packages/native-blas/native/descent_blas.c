@@ -144,5 +144,6 @@ NAPI_MODULE_INIT() {
   register_dense_stack(env, exports);
   register_chain_hvp(env, exports);
   register_batch_norm(env, exports);
+  register_rows(env, exports);
   return exports;
 }

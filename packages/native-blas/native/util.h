@@ -60,5 +60,6 @@ void register_conv(napi_env env, napi_value exports);
 void register_dense_stack(napi_env env, napi_value exports);
 void register_chain_hvp(napi_env env, napi_value exports);
 void register_batch_norm(napi_env env, napi_value exports);
+void register_rows(napi_env env, napi_value exports);
 
 #endif

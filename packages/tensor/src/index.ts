@@ -8,6 +8,8 @@ export { installFastMatMul } from './fast-matmul';
 export { installNativeKernels, uninstallNativeKernels, nativeActive, nativeKernelCounts, type NativeStatus } from './native-kernels';
 export { installWasmGradients } from './wasm-gradients';
 export { dotProducts, dotProductsNative } from './dots';
+export { gatherRows, gatherRowsAvailable } from './gather-rows';
+export { conv2dBias } from './conv2d-bias';
 export { batchNormTraining, batchNormTrainingNative, type BatchNormTrainingResult } from './batch-norm';
 export { denseChainHvp, denseChainHvpAvailable, type ChainHvpOp } from './dense-chain-hvp';
 export { denseStackGradients, denseStackAvailable, DENSE_STACK_ACTIVATIONS, type DenseStackActivation, type DenseStackLayer, type DenseStackResult } from './dense-stack';

@@ -5,6 +5,7 @@ import { installBatchNormGrad, uninstallBatchNormGrad } from './native-batchnorm
 import { installElementwiseKernel, uninstallElementwiseKernel, type NativeElementwise } from './elementwise';
 import { installDenseStackKernel, uninstallDenseStackKernel, type NativeDenseStack } from './dense-stack';
 import { installBatchNormTrainKernels, uninstallBatchNormTrainKernels, type NativeBatchNormTrain } from './batch-norm';
+import { installGatherRowsKernel, uninstallGatherRowsKernel, type NativeGatherRows } from './gather-rows';
 import { installDotsKernel, uninstallDotsKernel, type NativeDots } from './dots';
 import { installDenseChainHvpKernel, uninstallDenseChainHvpKernel, type NativeDenseChainHvp } from './dense-chain-hvp';
 
@@ -20,6 +21,8 @@ const FUSED_KERNELS: Array<{ install(addon: unknown, backendName: string): boole
   { install: (a, b) => installDotsKernel(a as NativeDots, b), uninstall: uninstallDotsKernel },
   // Batch normalisation in training mode, and its gradient through the batch statistics.
   { install: (a, b) => installBatchNormTrainKernels(a as NativeBatchNormTrain, b), uninstall: uninstallBatchNormTrainKernels },
+  // Batches of byte datasets, normalised.
+  { install: (a, b) => installGatherRowsKernel(a as NativeGatherRows, b), uninstall: uninstallGatherRowsKernel },
 ];
 const uninstallFused = (backendName: string) => FUSED_KERNELS.forEach((k) => k.uninstall(backendName));
 

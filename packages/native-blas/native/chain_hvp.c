@@ -22,19 +22,6 @@ enum { OP_DENSE = 0, OP_ACT = 1 };
 enum { F_KIND, F_DIN, F_DOUT, F_A, F_W, F_VW, F_VB, F_DELTA, F_OUTW, F_OUTB, F_D1, F_D2D, OP_FIELDS };
 #define MAX_OPS 256
 
-static _Thread_local float *scratch_buf = NULL;
-static _Thread_local size_t scratch_cap = 0;
-
-static float *scratch_floats(size_t count) {
-  if (count > scratch_cap) {
-    float *grown = (float *)realloc(scratch_buf, sizeof(float) * count);
-    if (!grown) return NULL;
-    scratch_buf = grown;
-    scratch_cap = count;
-  }
-  return scratch_buf;
-}
-
 DISPATCH static void mul_into(float *restrict out, const float *restrict x, const float *restrict y, int64_t n) {
   for (int64_t j = 0; j < n; j++) out[j] = x[j] * y[j];
 }
@@ -70,17 +57,9 @@ static napi_value dense_chain_hvp(napi_env env, napi_callback_info info) {
   if (!heap_of(env, argv[0], &heap, &len)) return NULL;
   int64_t N, pOff, qOff;
   if (!get_i64(env, argv[1], &N, "batch") || !get_i64(env, argv[3], &pOff, "pScaledOff") || !get_i64(env, argv[4], &qOff, "probsOff")) return NULL;
-  bool isTyped = false;
-  napi_typedarray_type t;
   size_t count;
   double *rec;
-  napi_value ab;
-  size_t byteOff;
-  if (napi_is_typedarray(env, argv[2], &isTyped) != napi_ok || !isTyped ||
-      napi_get_typedarray_info(env, argv[2], &t, &count, (void **)&rec, &ab, &byteOff) != napi_ok || t != napi_float64_array) {
-    napi_throw_type_error(env, "ERR_ARGS", "ops must be a Float64Array");
-    return NULL;
-  }
+  if (!get_typed(env, argv[2], napi_float64_array, (void **)&rec, &count, "ops")) return NULL;
   const int64_t nOps = (int64_t)count / OP_FIELDS;
   if (N < 1 || nOps < 1 || nOps > MAX_OPS || count % OP_FIELDS != 0 || rec[F_KIND] != OP_DENSE) {
     fail(env, "ERR_ARGS", "denseChainHvp: batch < 1, or ops empty, malformed or not starting with a dense layer");
@@ -125,7 +104,7 @@ static napi_value dense_chain_hvp(napi_env env, napi_callback_info info) {
 
   use_threads();
   /* Scratch: R of every op's output (rOut[i], N × dout[i]; the input R of op i is rOut[i − 1]) and two backward buffers. */
-  float *scratch = scratch_floats((size_t)(rTotal + 2 * N * width));
+  float *scratch = thread_scratch((size_t)(rTotal + 2 * N * width));
   if (!scratch) { fail(env, "ERR_MEMORY", "denseChainHvp: out of memory"); return NULL; }
   float *rOut[MAX_OPS];
   int hasR[MAX_OPS]; /* 0: R ≡ 0 (not yet reached by v) */

@@ -151,31 +151,17 @@ static void col2im(const geom_t *g, const float *col, float *dx, int64_t r0, int
   }
 }
 
-/*
- * The im2col buffer, kept between calls (one per thread: worker threads load the addon too). A
- * fresh 2 MiB malloc per call is an mmap whose pages fault in again at every convolution.
- */
-static _Thread_local float *col_buf = NULL;
-static _Thread_local size_t col_cap = 0;
-
+/* The im2col buffer: the thread's scratch buffer (util.h), kept between calls. */
 static float *scratch(napi_env env, int64_t floats) {
-  const size_t want = (size_t)(floats > 0 ? floats : 1);
-  if (want > col_cap) {
-    float *grown = (float *)realloc(col_buf, want * sizeof(float));
-    if (!grown) {
-      fail(env, "ERR_NOMEM", "conv: cannot allocate the im2col buffer");
-      return NULL;
-    }
-    col_buf = grown;
-    col_cap = want;
-  }
-  return col_buf;
+  float *p = thread_scratch((size_t)(floats > 0 ? floats : 1));
+  if (!p) fail(env, "ERR_NOMEM", "conv: cannot allocate the im2col buffer");
+  return p;
 }
 
 /*
  * conv2d(heap, geometry, xOff, filterOff, yOff, biasOff, activation, actAlpha):
  * y[n, oy, ox, co] = Σ x[n, oy·sh - top + i·dh, ox·sw - left + j·dw, ci] · f[i, j, ci, co]
- * (+ bias[co] when biasOff ≥ 0, then the activation: sgemm's codes 0..5).
+ * (+ bias[co] when biasOff ≥ 0, then the activation: the codes of util.h, 0..6).
  */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   napi_value argv[MAX_ARGS];

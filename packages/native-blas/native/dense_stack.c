@@ -48,51 +48,6 @@ DISPATCH static double sum_squares(const float *restrict x, int64_t count) {
   return s;
 }
 
-/*
- * Scratch memory kept between calls, one buffer per thread (worker threads load the addon too):
- * a fresh multi-megabyte malloc per step costs page faults that add up to a third of a step.
- */
-static _Thread_local float *scratch_buf = NULL;
-static _Thread_local size_t scratch_cap = 0;
-
-static float *scratch_floats(size_t count) {
-  if (count > scratch_cap) {
-    float *grown = (float *)realloc(scratch_buf, sizeof(float) * count);
-    if (!grown) return NULL;
-    scratch_buf = grown;
-    scratch_cap = count;
-  }
-  return scratch_buf;
-}
-
-static int get_ints(napi_env env, napi_value v, int32_t **data, size_t *count, const char *name) {
-  bool is = false;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, count, (void **)data, &ab, &off) != napi_ok || t != napi_int32_array) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be an Int32Array", name);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  return 1;
-}
-
-static int get_doubles(napi_env env, napi_value v, double **data, size_t *count, const char *name) {
-  bool is = false;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, count, (void **)data, &ab, &off) != napi_ok || t != napi_float64_array) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be a Float64Array", name);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  return 1;
-}
-
 /* A byte offset from a Float64Array entry, checked to hold count floats on the heap. */
 static int heap_floats(napi_env env, uint8_t *heap, size_t len, double off, int64_t count, const char *name, float **out) {
   if (off != (double)(int64_t)off || !in_heap(env, (int64_t)off, count, len, name)) return 0;
@@ -122,10 +77,10 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
   int32_t *dims, *acts;
   double *wOffs, *bOffs, *dwOffs, *dbOffs;
   size_t nDims, nActs, nW, nB, nDW, nDB;
-  if (!get_i64(env, argv[1], &batch, "batch") || !get_ints(env, argv[2], &dims, &nDims, "dims") || !get_ints(env, argv[3], &acts, &nActs, "acts") ||
+  if (!get_i64(env, argv[1], &batch, "batch") || !get_typed(env, argv[2], napi_int32_array, (void **)&dims, &nDims, "dims") || !get_typed(env, argv[3], napi_int32_array, (void **)&acts, &nActs, "acts") ||
       !get_i64(env, argv[4], &xOff, "xOff") || !get_i64(env, argv[5], &yOff, "yOff") || !get_i64(env, argv[6], &yKind, "yKind") ||
-      !get_doubles(env, argv[7], &wOffs, &nW, "wOffs") || !get_doubles(env, argv[8], &bOffs, &nB, "bOffs") || !get_i64(env, argv[9], &statsOff, "statsOff") ||
-      !get_doubles(env, argv[10], &dwOffs, &nDW, "dwOffs") || !get_doubles(env, argv[11], &dbOffs, &nDB, "dbOffs"))
+      !get_typed(env, argv[7], napi_float64_array, (void **)&wOffs, &nW, "wOffs") || !get_typed(env, argv[8], napi_float64_array, (void **)&bOffs, &nB, "bOffs") || !get_i64(env, argv[9], &statsOff, "statsOff") ||
+      !get_typed(env, argv[10], napi_float64_array, (void **)&dwOffs, &nDW, "dwOffs") || !get_typed(env, argv[11], napi_float64_array, (void **)&dbOffs, &nDB, "dbOffs"))
     return NULL;
   const int64_t L = (int64_t)nActs;
   if (L < 1 || L > MAX_LAYERS || nDims != (size_t)L + 1 || nW != (size_t)L || nB != (size_t)L || nDW != (size_t)L || nDB != (size_t)L || batch < 1 || (yKind != 0 && yKind != 1)) {
@@ -157,7 +112,7 @@ static napi_value dense_stack_gradients(napi_env env, napi_callback_info info) {
   /* Scratch: every layer's output (h[1..L], h[L] the logits, then their gradient) and a delta buffer. */
   int64_t total = 0;
   for (int64_t i = 1; i <= L; i++) total += batch * dims[i];
-  float *scratch = scratch_floats((size_t)(total + 2 * batch * widest));
+  float *scratch = thread_scratch((size_t)(total + 2 * batch * widest));
   if (!scratch) { fail(env, "ERR_MEMORY", "denseStackGradients: out of memory"); return NULL; }
   float *h[MAX_LAYERS + 1];
   h[0] = x;

@@ -118,20 +118,6 @@ static void run_part(void *ctx, int part, int parts) {
   free(reg);
 }
 
-static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count, const char *name) {
-  bool is = false;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, count, data, &ab, &off) != napi_ok || t != want) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be a %s", name, want == napi_int32_array ? "Int32Array" : "Float64Array");
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  return 1;
-}
-
 /*
  * elementwise(heap, code, nIn, nS, nT, outRegs, groups)
  *

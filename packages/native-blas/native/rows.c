@@ -35,20 +35,6 @@ static void rows_part(void *ctx, int part, int parts) {
   for (int64_t r = r0; r < r1; r++) map_row(j->out + r * j->row, j->src + (int64_t)j->idx[r] * j->row, j->row, j->channels, j->table);
 }
 
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count, const char *name) {
-  bool is = false;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, count, data, &ab, &off) != napi_ok || t != want) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s has the wrong type", name);
-    napi_throw_type_error(env, "ERR_ARGS", msg);
-    return 0;
-  }
-  return 1;
-}
-
 /*
  * gatherRows(heap, outOff, source, rowLength, indices, table, channels): out[r, i] =
  * table[(i mod channels)·256 + source[indices[r]·rowLength + i]] for r < indices.length, i < rowLength.
@@ -64,9 +50,9 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
   int32_t *idx;
   float *table;
   size_t srcLen, count, tableLen;
-  if (!get_i64(env, argv[1], &outOff, "outOff") || !typed(env, argv[2], napi_uint8_array, (void **)&src, &srcLen, "source (a Uint8Array)") ||
-      !get_i64(env, argv[3], &row, "rowLength") || !typed(env, argv[4], napi_int32_array, (void **)&idx, &count, "indices (an Int32Array)") ||
-      !typed(env, argv[5], napi_float32_array, (void **)&table, &tableLen, "table (a Float32Array)") || !get_i64(env, argv[6], &channels, "channels"))
+  if (!get_i64(env, argv[1], &outOff, "outOff") || !get_typed(env, argv[2], napi_uint8_array, (void **)&src, &srcLen, "source") ||
+      !get_i64(env, argv[3], &row, "rowLength") || !get_typed(env, argv[4], napi_int32_array, (void **)&idx, &count, "indices") ||
+      !get_typed(env, argv[5], napi_float32_array, (void **)&table, &tableLen, "table") || !get_i64(env, argv[6], &channels, "channels"))
     return NULL;
   if (row < 1 || channels < 1 || row % channels != 0 || tableLen != (size_t)(256 * channels)) {
     fail(env, "ERR_ARGS", "gatherRows: rowLength must be a positive multiple of channels, table 256·channels values");

@@ -1,6 +1,7 @@
 /* Argument and heap checks shared by the addon's functions. */
 #include "util.h"
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,6 +130,35 @@ int get_bool(napi_env env, napi_value v, int *out) {
   }
   *out = b ? 1 : 0;
   return 1;
+}
+
+int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count, const char *name) {
+  bool is = false;
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, count, data, &ab, &off) != napi_ok || t != want) {
+    const char *kind = want == napi_int32_array ? "an Int32Array" : want == napi_float64_array ? "a Float64Array" : want == napi_float32_array ? "a Float32Array" : want == napi_uint8_array ? "a Uint8Array" : "a typed array";
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s must be %s", name, kind);
+    napi_throw_type_error(env, "ERR_ARGS", msg);
+    return 0;
+  }
+  return 1;
+}
+
+static _Thread_local float *scratch_buf = NULL;
+static _Thread_local size_t scratch_cap = 0;
+
+float *thread_scratch(size_t count) {
+  if (count == 0) count = 1;
+  if (count > scratch_cap) {
+    float *grown = (float *)realloc(scratch_buf, sizeof(float) * count);
+    if (!grown) return NULL;
+    scratch_buf = grown;
+    scratch_cap = count;
+  }
+  return scratch_buf;
 }
 
 /* [off, off + count floats) lies inside the heap and is float-aligned. */

@@ -25,6 +25,12 @@ int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *arg
 int get_i64(napi_env env, napi_value v, int64_t *out, const char *name);
 int get_f32(napi_env env, napi_value v, float *out, const char *name);
 int get_bool(napi_env env, napi_value v, int *out);
+/* A typed array of the given type: its data and element count; else throws a TypeError naming `name`. */
+int get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count, const char *name);
+/* A float buffer of at least `count` floats kept between calls, one per thread (a fresh
+ * multi-megabyte malloc per call costs page faults); NULL when out of memory. One user at a
+ * time: the functions that take it do not call each other. */
+float *thread_scratch(size_t count);
 /* [off, off + count floats) lies inside the heap (len bytes) and is float-aligned; else throws. */
 int in_heap(napi_env env, int64_t off, int64_t count, size_t len, const char *name);
 
